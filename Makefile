@@ -1,0 +1,32 @@
+# The README's two commands: `make run` and `make test`. Everything else is a step they take.
+PYTHON ?= python3
+APP := .venv/bin/python
+RASA := .venv-rasa/bin/python
+
+.PHONY: run test envs env-app env-rasa build lock-app lock-rasa clean
+
+run: envs build
+	$(APP) -m policybot.services run
+
+test: envs build
+	$(APP) -m pytest
+
+envs: env-app env-rasa
+
+env-app:
+	@$(PYTHON) tools/envs.py ensure app
+
+env-rasa:
+	@$(PYTHON) tools/envs.py ensure rasa
+
+build: env-app
+	@.venv/bin/policybot build
+
+lock-app:
+	$(PYTHON) tools/envs.py lock app
+
+lock-rasa:
+	$(PYTHON) tools/envs.py lock rasa
+
+clean:
+	rm -rf .venv .venv-rasa knowledge/build index/build models .pytest_cache

@@ -1,0 +1,150 @@
+"""Load the shared vocabularies: fields (knowledge/fields.yml) and enterprise facts (knowledge/facts.yml)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import AnnotationError
+from .records import SECTION_KINDS
+
+HERE = Path(__file__).resolve().parent
+FIELDS_FILE = HERE / "fields.yml"
+FACTS_FILE = HERE / "facts.yml"
+
+FACT_KINDS = ("one", "many", "bool")
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    name: str
+    labels: tuple[str, ...]
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fields:
+    fields: dict[str, Field]
+    compound: dict[str, tuple[str, ...]]
+    split: tuple[str, ...]
+
+    def kinds_of_label(self, label: str) -> tuple[str, ...] | None:
+        """The field(s) a section heading's label holds, or None when it is no known label."""
+        label = _bare_label(label)
+        if label in self.compound:
+            return self.compound[label]
+        for key, f in self.fields.items():
+            if label in f.labels:
+                return (key,)
+        return None
+
+    def is_split(self, label: str) -> bool:
+        return _bare_label(label) in self.split
+
+    def name(self, key: str) -> str:
+        f = self.fields.get(key)
+        return f.name if f else key
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    kind: str
+    ask: str
+    values: dict[Any, tuple[str, ...]]  # canonical value → colloquial forms
+
+    def canonical_values(self) -> list[Any]:
+        return list(self.values)
+
+    def surface_forms(self) -> dict[str, Any]:
+        """Every spelling (canonical and colloquial) → canonical value."""
+        forms: dict[str, Any] = {}
+        for value, synonyms in self.values.items():
+            if isinstance(value, str):
+                forms[value] = value
+            for s in synonyms:
+                forms[s] = value
+        return forms
+
+
+def _bare_label(label: str) -> str:
+    label = re.sub(r"\s+", "", label)
+    return label.rstrip("：:")
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise AnnotationError(str(path), "file is missing") from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise AnnotationError(str(path), f"cannot be read: {exc}") from exc
+
+
+def load_fields(path: Path = FIELDS_FILE) -> Fields:
+    data = _load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+        raise AnnotationError(str(path), "expected a mapping with a `fields` mapping")
+    fields: dict[str, Field] = {}
+    for key, spec in data["fields"].items():
+        if key not in SECTION_KINDS:
+            raise AnnotationError(str(path), f"unknown field {key!r}; known: {', '.join(SECTION_KINDS)}")
+        fields[key] = Field(
+            key=key,
+            name=str(spec.get("name", key)),
+            labels=tuple(str(x) for x in spec.get("labels") or ()),
+            cues=tuple(str(x) for x in spec.get("cues") or ()),
+        )
+    compound = {}
+    for label, kinds in (data.get("compound") or {}).items():
+        unknown = [k for k in kinds if k not in fields]
+        if unknown:
+            raise AnnotationError(str(path), f"compound heading {label!r} names unknown fields {unknown}")
+        compound[_bare_label(str(label))] = tuple(kinds)
+    split = tuple(_bare_label(str(x)) for x in data.get("split") or ())
+    return Fields(fields=fields, compound=compound, split=split)
+
+
+def load_facts(path: Path = FACTS_FILE) -> dict[str, Fact]:
+    data = _load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
+        raise AnnotationError(str(path), "expected a mapping with a `facts` mapping")
+    facts: dict[str, Fact] = {}
+    for key, spec in data["facts"].items():
+        kind = spec.get("kind")
+        if kind not in FACT_KINDS:
+            raise AnnotationError(str(path), f"fact {key!r}: kind must be one of {FACT_KINDS}, not {kind!r}")
+        values = {}
+        for value, synonyms in (spec.get("values") or {}).items():
+            if kind == "bool" and not isinstance(value, bool):
+                raise AnnotationError(str(path), f"fact {key!r}: values of a bool fact are true/false")
+            values[value] = tuple(str(s) for s in synonyms or ())
+        facts[key] = Fact(key=key, kind=kind, ask=str(spec.get("ask", "")), values=values)
+    return facts
+
+
+@lru_cache(maxsize=1)
+def fields() -> Fields:
+    return load_fields()
+
+
+@lru_cache(maxsize=1)
+def facts() -> dict[str, Fact]:
+    return load_facts()
+
+
+def region_of(label: str, region_fact: Fact | None = None) -> str | None:
+    """The 旗区 a text names (longest spelling wins), or None."""
+    fact = region_fact or facts()["region"]
+    best: tuple[int, str] | None = None
+    for form, value in fact.surface_forms().items():
+        if form and form in label and (best is None or len(form) > best[0]):
+            best = (len(form), value)
+    return best[1] if best else None
