@@ -1,16 +1,21 @@
 """`policybot` — the project's command line.
 
-    policybot build                 parse the sources, write the knowledge base (and the index)
-    policybot show ID [--json]      one entry
-    policybot show --all --json     every entry
+    policybot build [--force]                   knowledge base and index (each only when its inputs changed)
+    policybot show ID [--json] | --all --json   entries as records
+    policybot search QUERY [-k N] [--json]      ranked entries with scores and matched passages
+    policybot ask QUESTION [--region R] [--json]
+    policybot eval --questions FILE [--json] [--mode hybrid|lexical|dense]
+    policybot bench [--queries N]               latency, build time, memory; hybrid vs lexical vs dense
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
+from pathlib import Path
 from typing import Sequence
 
 from knowledge.errors import PolicybotError
@@ -23,13 +28,92 @@ from .settings import settings
 def _cmd_build(args: argparse.Namespace) -> int:
     cfg = settings()
     started = time.perf_counter()
-    records = knowledge_base.build(cfg)
+    records, index, rebuilt = knowledge_base.build_all(cfg, force=args.force)
     took = time.perf_counter() - started
     sections = sum(len(r.sections) for r in records)
     phones = sum(len(r.contacts) for r in records)
     print(f"knowledge base: {len(records)} entries, {sections} sections, {phones} phone contacts "
-          f"→ {cfg.knowledge_base.relative_to(cfg.root)} ({took:.2f} s)")
+          f"→ {_rel(cfg.knowledge_base, cfg.root)}")
+    m = index.manifest
+    state = f"built in {m['build_seconds']} s" if rebuilt else "up to date"
+    print(f"index: {m['passages']} passages, model {m['model']['id']} ({m['model']['dimension']} dims) "
+          f"→ {_rel(index.directory, cfg.root)}, {state} ({took:.2f} s in all)")
     return 0
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from .assistant import get_assistant
+
+    assistant = get_assistant()
+    result = assistant.search(args.query, k=args.k, mode=args.mode)
+    scope = assistant.scope(result)
+    if args.json:
+        print(json.dumps({
+            "query": args.query, "terms": result.terms, "fields": result.fields, "covered": scope.covered,
+            "scope": scope.reason,
+            "hits": [{
+                "policy": h.entry, "title": assistant.records[h.entry].title, "score": round(h.score, 4),
+                "lexical": round(h.lexical, 4), "dense": round(h.dense, 4), "named": h.named,
+                "passages": [{"kind": p.passage.kind, "heading": p.passage.heading, "score": round(p.score, 4),
+                              "lexical": round(p.lexical, 4), "dense": round(p.dense, 4),
+                              "lines": [p.passage.first_line, p.passage.last_line], "text": p.passage.text}
+                             for p in h.passages[:3]],
+            } for h in result.hits],
+        }, ensure_ascii=False, indent=1))
+        return 0
+    print(f"terms: {' '.join(result.terms)}   fields: {', '.join(result.fields) or '-'}   "
+          f"{'in scope' if scope.covered else 'NOT covered'}: {scope.reason}")
+    for rank, h in enumerate(result.hits, start=1):
+        r = assistant.records[h.entry]
+        print(f"{rank:2d}. [{h.score:.3f}] {r.id} {r.title}  (bm25 {h.lexical:.2f}, dense {h.dense:.2f}"
+              + (f", names “{h.named}”" if h.named else "") + ")")
+        for p in h.passages[:2]:
+            snippet = p.passage.text.replace("\n", " ")[:70]
+            print(f"      {p.passage.heading} [{p.score:.3f}] {snippet}")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from .assistant import get_assistant
+
+    answer = get_assistant().ask(args.question, region=args.region)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(answer.answer)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .assistant import get_assistant
+    from .evaluate import evaluate, load_questions
+
+    try:
+        questions = load_questions(Path(args.questions))
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = evaluate(get_assistant(), questions, mode=args.mode)
+    for line in report.failures():
+        print(line)
+    metrics = report.metrics()
+    if not args.json:
+        print("  ".join(f"{k}={v}" for k, v in metrics.items()))
+    print(json.dumps(metrics, ensure_ascii=False))
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    return run_bench(queries=args.queries, question_files=args.questions, cold=args.cold)
 
 
 def render_record(r: Record) -> str:
@@ -74,7 +158,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policybot", description="阿拉善盟涉企政策问答机器人")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="parse the sources and write the knowledge base")
+    b = sub.add_parser("build", help="parse the sources, write the knowledge base and the index")
+    b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     b.set_defaults(func=_cmd_build)
 
     s = sub.add_parser("show", help="print one entry, or all of them")
@@ -82,11 +167,37 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--all", action="store_true", help="every entry")
     s.add_argument("--json", action="store_true", help="JSON records instead of text")
     s.set_defaults(func=_cmd_show)
+
+    q = sub.add_parser("search", help="ranked entries with scores and the passages that matched")
+    q.add_argument("query")
+    q.add_argument("-k", type=int, default=5, help="how many entries (default 5)")
+    q.add_argument("--mode", choices=("hybrid", "lexical", "dense"), default="hybrid")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=_cmd_search)
+
+    a = sub.add_parser("ask", help="the answer a user would get")
+    a.add_argument("question")
+    a.add_argument("--region", help="旗区 whose phones come first")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=_cmd_ask)
+
+    e = sub.add_parser("eval", help="measure ask over a question file; the last line is a JSON summary")
+    e.add_argument("--questions", required=True, help="a .jsonl file as tests/data/dev_questions.jsonl")
+    e.add_argument("--mode", choices=("hybrid", "lexical", "dense"), default="hybrid")
+    e.add_argument("--json", action="store_true", help="only failures and the JSON line")
+    e.set_defaults(func=_cmd_eval)
+
+    n = sub.add_parser("bench", help="latency, build time and memory of hybrid, lexical and dense search")
+    n.add_argument("--queries", type=int, default=1000, help="timed queries per mode after warm-up")
+    n.add_argument("--questions", nargs="*", default=None, help="question files (default: tests/data/*.jsonl)")
+    n.add_argument("--cold", action="store_true", help="time the index build with an empty teacher cache")
+    n.set_defaults(func=_cmd_bench)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)
     except PolicybotError as exc:

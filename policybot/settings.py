@@ -22,6 +22,13 @@ class Settings:
     root: Path
     sources: tuple[Path, ...]
     knowledge_base: Path
+    index_dir: Path
+    embedding_model: str
+    cache_dir: Path
+
+    @property
+    def teacher_cache(self) -> Path:
+        return self.cache_dir / "teacher" / "usem3-words.npz"
 
 
 def _path(value: str, root: Path) -> Path:
@@ -51,6 +58,9 @@ def load(root: Path = ROOT, env: dict[str, str] | None = None) -> Settings:
         root=root,
         sources=tuple(_path(s, root) for s in sources),
         knowledge_base=_path(get("knowledge_base", "knowledge/build/knowledge.json"), root),
+        index_dir=_path(get("index_dir", "index/build"), root),
+        embedding_model=str(get("embedding_model", "builtin")),
+        cache_dir=_path(get("cache_dir", "~/.cache/policybot"), root),
     )
 
 

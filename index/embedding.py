@@ -1,0 +1,77 @@
+"""Dense text embeddings through sentence-transformers, whatever the model: the project's own static model (fed
+pre-segmented text) or any sentence-transformers model named by a hub id or a local directory."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from knowledge.errors import PolicybotError
+
+from .segment import Segmenter
+
+log = logging.getLogger(__name__)
+
+BUILTIN = "builtin"  # the default: index.static_model builds it into the index directory
+
+
+class EmbeddingModelError(PolicybotError):
+    """The configured embedding model cannot be loaded."""
+
+
+class Embedder:
+    """Encodes texts into L2-normalised float32 vectors."""
+
+    def __init__(self, model, segmenter: Segmenter | None, name: str):
+        self.model = model
+        self.segmenter = segmenter
+        self.name = name
+        self._vocab: dict[str, int] | None = None
+        if segmenter is not None:
+            tokenizer = model[0].tokenizer
+            self._vocab = tokenizer.get_vocab()
+
+    def _prepare(self, texts: Sequence[str]) -> list[str]:
+        if self.segmenter is None:
+            return list(texts)
+        return [" ".join(self.segmenter.embedding_tokens(t, self._vocab)) for t in texts]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.model.encode(
+            self._prepare(texts), batch_size=64, convert_to_numpy=True, normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+
+def load_embedder(spec: str, model_dir: Path, segmenter: Segmenter) -> Embedder:
+    """The model named by `spec`: "builtin" (the static model in `model_dir`), a local directory, or a hub id.
+
+    A hub id is only fetched where the hub is reachable and HF_HUB_OFFLINE is not set; on this project's machines
+    the built-in model is the default and nothing is downloaded.
+    """
+    from sentence_transformers import SentenceTransformer
+
+    path = model_dir if spec == BUILTIN else Path(spec).expanduser()
+    try:
+        if spec == BUILTIN or path.is_dir():
+            model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        else:
+            offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
+            model = SentenceTransformer(spec, device="cpu", local_files_only=offline)
+    except Exception as exc:  # sentence-transformers raises many kinds; all mean "no model here"
+        raise EmbeddingModelError(f"embedding model {spec!r} cannot be loaded from {path}: {exc}") from exc
+    meta_file = path / "policybot.json"
+    segmented = False
+    if meta_file.exists():
+        segmented = json.loads(meta_file.read_text(encoding="utf-8")).get("input") == "segmented"
+    return Embedder(model, segmenter if segmented else None, spec)

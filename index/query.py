@@ -1,0 +1,117 @@
+"""What a question asks, read from its words: the fields it wants (材料? 电话? 多少钱?), the 旗区 it names, the
+entries it names by title or alias. Plain rules over the curated vocabularies; no model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from knowledge.parser import chinese_numeral
+from knowledge.records import Record
+from knowledge.vocab import Fact, Fields
+
+from .segment import normalise_text, title_core
+
+# Fields whose cues, when several match, say more about what is asked than the others: a question with
+# 电话 wants the phone even if it also says 申报; one with 材料 wants materials even if it also says 条件.
+_PRIORITY = ("contact", "materials", "fee", "timelimit", "deadline", "result", "basis", "agency", "process",
+             "amount", "conditions", "scope")
+OVERVIEW = "overview"
+
+
+def occurrences(text: str, sub: str):
+    """Start positions of `sub` in `text` (str.find is far cheaper than a regex per word)."""
+    start = text.find(sub)
+    while start != -1:
+        yield start
+        start = text.find(sub, start + 1)
+
+
+@dataclass(frozen=True)
+class FieldCue:
+    field: str
+    cue: str
+    start: int
+
+
+def detect_fields(text: str, fields: Fields) -> list[str]:
+    """The fields a question asks for, most specific first; [] when it names none (an overview question).
+
+    Cues are matched longest first and may not overlap, so 办理时限 is read as timelimit, not as the process cue
+    办理 inside it.
+    """
+    q = normalise_text(text)
+    cues = sorted(
+        ((cue, key) for key, f in fields.fields.items() for cue in f.cues), key=lambda c: -len(c[0])
+    )
+    taken = [False] * len(q)
+    found: list[FieldCue] = []
+    for cue, key in cues:
+        for start in occurrences(q, cue):
+            end = start + len(cue)
+            if any(taken[start:end]):
+                continue
+            for i in range(start, end):
+                taken[i] = True
+            found.append(FieldCue(key, cue, start))
+    if not found:
+        return []
+    # Rank: longest cue first (most specific wording), then the field priority.
+    found.sort(key=lambda c: (-len(c.cue), _PRIORITY.index(c.field) if c.field in _PRIORITY else 99))
+    ordered: list[str] = []
+    for c in found:
+        if c.field not in ordered:
+            ordered.append(c.field)
+    return ordered
+
+
+def detect_region(text: str, region: Fact) -> str | None:
+    """The 旗区 a question names, by its canonical name or a colloquial one (longest spelling wins)."""
+    q = normalise_text(text)
+    best: tuple[int, str] | None = None
+    for form, value in region.surface_forms().items():
+        if form and form.lower() in q and (best is None or len(form) > best[0]):
+            best = (len(form), value)
+    return best[1] if best else None
+
+
+def entry_names(record: Record) -> list[str]:
+    """The names an entry goes by: its title without 服务指南, and its aliases."""
+    names = [title_core(record.title), *record.aliases]
+    return [n for n in dict.fromkeys(normalise_text(n) for n in names) if len(n) >= 2]
+
+
+def named_entries(text: str, records: Sequence[Record], names: dict[int, list[str]] | None = None
+                  ) -> dict[int, str]:
+    """Entries whose title or alias appears in the question, with the longest such name.
+
+    A name inside a longer name that also matched (专精特新 inside 专精特新小巨人) does not count. `names` may
+    hold entry_names() of every record, computed once.
+    """
+    q = normalise_text(text)
+    hits: list[tuple[int, str, int]] = []
+    for r in records:
+        for name in (names[r.id] if names is not None else entry_names(r)):
+            for start in occurrences(q, name):
+                hits.append((r.id, name, start))
+    result: dict[int, str] = {}
+    for entry, name, start in hits:
+        end = start + len(name)
+        shadowed = any(
+            (s <= start and end <= s + len(n)) and len(n) > len(name) for _, n, s in hits
+        )
+        if shadowed:
+            continue
+        if entry not in result or len(name) > len(result[entry]):
+            result[entry] = name
+    return result
+
+
+def ordinal_part(text: str) -> int | None:
+    """第十三条 / 第13条 / 第十三部分 → 13."""
+    m = re.search(r"第\s*([一二三四五六七八九十]+|\d+)\s*(?:条|项|部分|点)", text)
+    if not m:
+        return None
+    token = m.group(1)
+    return int(token) if token.isdigit() else chinese_numeral(token)

@@ -1,0 +1,114 @@
+"""Is a question covered by the guide at all? Decided from what the search found, before any answer is composed.
+
+A question is covered when it names an entry (title or alias), or quotes a phrase of the guide, or its words are
+the guide's words and the best passage is semantically close. It is not covered when it rests on words the guide
+never uses (护照, 公积金, 天气 …) and nothing in the guide is close to it, or when nothing in the guide is close
+at all. The thresholds were read off the development questions (README, "Out of scope").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from index.search import SearchResult
+from knowledge.errors import AnnotationError
+
+NOT_COVERED_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "not_covered.yml"
+
+# Characters of function words: an unknown two-character "word" containing one is a segmentation artefact of
+# colloquial speech (想开, 能贷, 先办), not a topic the guide lacks.
+_FUNCTION_CHARS = set("的了吗呢吧啊呀嘛么是有在和与及或也都还就又而并且但如那这我你您他她它们能想要会可得该没不个"
+                      "些每几一再给让把被将从向对为于上下前后来去过着啥咋怎哪谁多少其先")
+
+
+@dataclass(frozen=True)
+class ScopeRules:
+    quoted_min: int = 5  # a phrase this long found verbatim in an entry puts the question in scope
+    dense_with_unknown: float = 0.5  # with a topic word the guide lacks, the best passage must be this close
+    dense_min: float = 0.25  # below this nothing in the guide is close
+    coverage_min: float = 0.35  # without dense scores (lexical mode): share of the question's weight the best
+    #                             entry must contain
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A neighbouring topic the guide does not cover (knowledge/not_covered.yml)."""
+
+    name: str
+    keywords: tuple[str, ...]
+    turn_to: str
+
+
+@dataclass(frozen=True)
+class ScopeDecision:
+    covered: bool
+    reason: str
+    unknown_words: tuple[str, ...]
+    topic: Topic | None = None
+
+
+def load_topics(path: Path = NOT_COVERED_FILE) -> list[Topic]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise AnnotationError(str(path), f"cannot be read: {exc}") from exc
+    topics = []
+    for name, spec in (data or {}).get("topics", {}).items():
+        if not spec or not spec.get("keywords") or not spec.get("turn_to"):
+            raise AnnotationError(str(path), f"topic {name!r} needs keywords and turn_to")
+        topics.append(Topic(str(name), tuple(str(k) for k in spec["keywords"]), str(spec["turn_to"])))
+    return topics
+
+
+def neighbouring_topic(question: str, topics: list[Topic]) -> tuple[Topic, str] | None:
+    text = re.sub(r"\s+", "", question.lower())
+    for topic in topics:
+        for keyword in topic.keywords:
+            if keyword in text:
+                return topic, keyword
+    return None
+
+
+def foreign_words(result: SearchResult, known: set[str]) -> list[str]:
+    """Topic words of the question that the guide and the curated vocabularies never use."""
+    out = []
+    for t in dict.fromkeys(result.terms):
+        if t in known or len(t) < 2 or t.isdigit() or set(t) & _FUNCTION_CHARS:
+            continue
+        out.append(t)
+    return out
+
+
+def decide(
+    result: SearchResult,
+    known: set[str],
+    quoted: int,
+    rules: ScopeRules = ScopeRules(),
+    topics: list[Topic] = (),
+) -> ScopeDecision:
+    if not result.hits:
+        return ScopeDecision(False, "nothing found", ())
+    top = result.hits[0]
+    unknown = tuple(foreign_words(result, known))
+    if top.named:
+        return ScopeDecision(True, f"names entry {top.entry} as “{top.named}”", unknown)
+    if quoted >= rules.quoted_min:
+        return ScopeDecision(True, f"quotes {quoted} characters of entry {top.entry}", unknown)
+    neighbour = neighbouring_topic(result.query, list(topics))
+    if neighbour is not None:
+        topic, keyword = neighbour
+        return ScopeDecision(False, f"asks about {topic.name} (“{keyword}”), which the guide does not cover",
+                             unknown, topic)
+    if result.mode == "lexical":  # no similarity to go by: words alone decide
+        if unknown or result.coverage < rules.coverage_min:
+            return ScopeDecision(False, f"the guide lacks its words (coverage {result.coverage:.2f})", unknown)
+        return ScopeDecision(True, f"its words are in entry {top.entry}", unknown)
+    if unknown and result.best_dense < rules.dense_with_unknown:
+        return ScopeDecision(False, f"rests on words the guide does not use ({'、'.join(unknown)})", unknown)
+    if result.best_dense < rules.dense_min:
+        return ScopeDecision(False, f"no passage is close (best similarity {result.best_dense:.2f})", unknown)
+    return ScopeDecision(True, f"close to entry {top.entry} (similarity {result.best_dense:.2f})", unknown)
