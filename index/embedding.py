@@ -50,7 +50,7 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        return int(self.model.get_embedding_dimension())
 
 
 def load_embedder(spec: str, model_dir: Path, segmenter: Segmenter) -> Embedder:

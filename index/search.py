@@ -180,7 +180,7 @@ class Searcher:
                  for i in idx),
                 key=lambda h: -h.score,
             )
-            hits.append(EntryHit(e, score, l_e, d_e, named.get(e), cover, quoted.get(e, 0), passage_hits))
+            hits.append(EntryHit(e, float(score), l_e, d_e, named.get(e), float(cover), quoted.get(e, 0), passage_hits))
         hits.sort(key=lambda h: (-h.score, h.entry))
         best = hits[0] if hits else None
         unknown = [t for t in dict.fromkeys(terms) if t not in self.lexical.doc_freq]

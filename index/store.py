@@ -210,8 +210,11 @@ def load_index(directory: Path, records: Sequence[Record]) -> Index:
     try:
         current = "passages.json"
         passages = [Passage.from_dict(d) for d in json.loads((directory / current).read_text(encoding="utf-8"))]
+        current = "synonyms.json"
+        synonyms = json.loads((directory / current).read_text(encoding="utf-8"))
+        if not isinstance(synonyms, dict):
+            raise ValueError("not a mapping")
         current = "jieba/userdict.txt"
-        synonyms = json.loads((directory / "synonyms.json").read_text(encoding="utf-8"))
         segmenter = Segmenter.from_dictionary_file(directory / current, load_stopwords(), synonyms)
         current = "bm25"
         lexical = LexicalIndex.load(directory / "bm25")

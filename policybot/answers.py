@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Sequence
 
@@ -16,6 +17,7 @@ from knowledge.phones import DEFAULT_LABEL
 from knowledge.records import Contact, Record, Section
 from knowledge.vocab import Fields
 
+from index.query import ordinal_part
 from index.search import EntryHit, SearchResult
 from index.segment import Segmenter
 
@@ -26,6 +28,8 @@ GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
 OVERVIEW_LIMIT = 160  # characters of each part of an overview card
 CLOSE_CALL = 0.2  # a runner-up within this score of the top entry is named beside it
+SIBLING_CALL = 0.8  # … or within this, when its title reads almost the same (企业/个体工商户 versions)
+SIBLING_TITLES = 0.6  # title similarity (difflib ratio) that makes two entries siblings
 _DEADLINE_LINE = re.compile(r"\d{1,2}月\d{1,2}日(?:之)?前|截止|截至|之前|以前")
 OVERVIEW_FIELDS = ("scope", "conditions", "amount", "materials")
 NOT_COVERED = (
@@ -180,10 +184,14 @@ class Composer:
         return f"{GUIDE_SHORT}第{r.id}项“{r.title}”{where}（原文第{first}–{last}行）"
 
     def _alternatives(self, result: SearchResult, top: EntryHit) -> list[Alternative]:
+        """Runners-up close enough that the user should know which is which."""
         out = []
+        top_title = self.records[top.entry].title
         for h in result.hits[1:4]:
-            if top.score - h.score <= CLOSE_CALL:
-                r = self.records[h.entry]
+            r = self.records[h.entry]
+            gap = top.score - h.score
+            sibling = SequenceMatcher(None, top_title, r.title).ratio() >= SIBLING_TITLES
+            if gap <= CLOSE_CALL or (sibling and gap <= SIBLING_CALL):
                 out.append(Alternative(r.id, r.title, r.audience.note))
         return out
 
@@ -228,7 +236,7 @@ class Composer:
 
         if r.kind == "document":
             field_key = asked[0] if asked else "overview"
-            body, quoted = self._document_parts(r, hit, terms)
+            body, quoted = self._document_parts(r, hit, terms, ordinal_part(question))
         elif not asked:
             field_key = "overview"
             body, quoted = self._overview(r, hit, terms)
@@ -278,21 +286,30 @@ class Composer:
                 quoted.append(s)
         return body, quoted
 
-    def _document_parts(self, r: Record, hit: EntryHit | None, terms: set[str], parts: int = 2
-                        ) -> tuple[list[str], list[Section]]:
-        """A policy document answers with its parts whose passages matched best."""
+    def _document_parts(self, r: Record, hit: EntryHit | None, terms: set[str], ordinal: int | None = None,
+                        parts: int = 2) -> tuple[list[str], list[Section]]:
+        """A policy document answers with the part the question numbers (第十三条), else the parts whose passages
+        matched best."""
         body: list[str] = []
         quoted: list[Section] = []
+        numbered = [s for s in r.sections if ordinal is not None and s.number == ordinal]
+        for s in numbered[:1]:
+            return [self._part_text(s, terms)], [s]
         by_heading = {s.heading: s for s in r.sections}
         for p in (hit.passages if hit else []):
             s = by_heading.get(p.passage.heading)
             if p.passage.kind == "title" or s is None or s in quoted:
                 continue
-            body.append(f"{s.heading}：\n{self.excerpt(s.text, terms)}")
+            body.append(self._part_text(s, terms))
             quoted.append(s)
             if len(quoted) >= parts:
                 break
         return body, quoted
+
+    def _part_text(self, s: Section, terms: set[str]) -> str:
+        text = self.excerpt(s.text, terms)
+        # A numbered part's text opens with its own heading line; other parts get theirs printed above.
+        return text if text.startswith(s.heading[:6]) else f"{s.heading}：\n{text}"
 
     def _deadline_lines(self, r: Record, exclude: Sequence[Section]) -> tuple[list[str], list[Section]]:
         """Dates written into other sections (次年1月30日前将申报材料报送 …) answer deadline questions too."""

@@ -27,6 +27,22 @@ def by_id(records) -> dict[int, Record]:
     return {r.id: r for r in records}
 
 
+@pytest.fixture(scope="session")
+def assistant():
+    """The project's assistant over the index `make` built (built here if it is missing or stale)."""
+    from policybot.assistant import get_assistant
+
+    return get_assistant()
+
+
+def guide_phones() -> set[str]:
+    import re
+
+    text = GUIDE.read_text(encoding="utf-8")
+    found = re.findall(r"0\d{2,3}\s*[-—–]\s*\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<![\d.])123\d{2}(?![\d.])", text)
+    return {re.sub(r"\s*[-—–]\s*", "-", p) for p in found}
+
+
 def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

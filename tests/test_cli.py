@@ -37,3 +37,47 @@ def test_show_one_entry_as_text_and_json(tmp_path):
 def test_show_unknown_entry_is_a_clear_error(tmp_path):
     done = run_cli("show", "99", tmp_path=tmp_path)
     assert done.returncode == 2 and "1–56" in done.stderr
+
+
+def test_ask_json_has_the_answer_keys(tmp_path):
+    done = run_cli("ask", "额济纳旗申报战新资金找谁", "--json", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"policy", "title", "field", "answer", "contacts", "citation", "alternatives"} <= set(data)
+    assert data["policy"] == 1 and data["field"] == "contact"
+    assert data["contacts"][0]["phone"] == "0483-6521855"
+
+
+def test_ask_out_of_scope_has_null_policy(tmp_path):
+    data = json.loads(run_cli("ask", "北京的房价是多少", "--json", tmp_path=tmp_path).stdout)
+    assert data["policy"] is None and data["title"] is None
+
+
+def test_search_lists_ranked_entries_with_passages(tmp_path):
+    data = json.loads(run_cli("search", "高企奖励", "-k", "3", "--json", tmp_path=tmp_path).stdout)
+    assert len(data["hits"]) == 3 and data["hits"][0]["policy"] == 17
+    assert data["hits"][0]["passages"] and "score" in data["hits"][0]
+
+
+def test_eval_prints_failures_then_a_json_line(tmp_path):
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text(
+        '{"id":"a","q":"高新技术企业认定有什么奖励","policy":17,"field":"amount","expect":["15万元"]}\n'
+        '{"id":"b","q":"护照在哪里办理","policy":null,"field":"none","expect":[]}\n'
+        '{"id":"c","q":"高新技术企业认定有什么奖励","policy":3,"field":"amount","expect":["不存在的字"]}\n',
+        encoding="utf-8")
+    done = run_cli("eval", "--questions", str(qfile), "--json", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    summary = json.loads(lines[-1])
+    for key in ("n", "top1", "recall3", "answer_fact_accuracy", "oos_precision", "oos_recall", "p50_ms", "p95_ms"):
+        assert key in summary
+    assert summary["n"] == 3 and summary["top1"] == 0.5
+    assert any(l.startswith("FAIL c") for l in lines[:-1])
+
+
+def test_eval_of_a_bad_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    done = run_cli("eval", "--questions", str(bad), tmp_path=tmp_path)
+    assert done.returncode == 2 and "bad.jsonl:1" in done.stderr

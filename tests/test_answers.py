@@ -1,0 +1,106 @@
+"""Answers composed from the guide: exact phones, region first, honest out-of-scope replies."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import DATA, guide_phones, load_jsonl
+
+PHONE_LIKE = re.compile(r"\d{3,4}\s*[-—–]\s*\d{7,8}|(?<!\d)1\d{10}(?!\d)|(?<![\d.])123\d{2}(?![\d.])")
+
+
+def test_phones_in_answers_are_normalised_and_real(assistant):
+    answer = assistant.ask("科技标杆企业找谁咨询")
+    assert answer.policy == 16
+    assert "0483-8331872" in answer.answer and "—" not in answer.answer
+    assert [c.phone for c in answer.contacts] == ["0483-8331872"]
+
+
+def test_no_answer_contains_a_phone_the_guide_does_not_print(assistant):
+    phones = guide_phones()
+    for q in load_jsonl(DATA / "dev_questions.jsonl"):
+        text = assistant.ask(q["q"]).answer
+        for found in PHONE_LIKE.findall(text):
+            assert re.sub(r"\s*[-—–]\s*", "-", found) in phones, (q["q"], found)
+
+
+def test_region_named_in_the_question_comes_first(assistant):
+    answer = assistant.ask("额济纳旗申报战新资金找谁")
+    assert answer.policy == 1 and answer.region == "额济纳旗"
+    assert answer.contacts[0].region == "额济纳旗" and answer.contacts[0].phone == "0483-6521855"
+    assert answer.answer.index("0483-6521855") < answer.answer.index("0483-8229456")
+
+
+def test_region_given_by_the_caller_overrides_the_order(assistant):
+    answer = assistant.ask("不动产登记找哪个电话", region="阿拉善右旗")
+    assert answer.policy == 49
+    assert answer.contacts[0].phone == "0483-6026585"
+    assert len(answer.contacts) == 5  # every phone is still there, only the order changes
+
+
+@pytest.mark.parametrize("question", ["护照在哪里办理", "今天阿拉善天气怎么样", "帮我写一首关于沙漠的诗"])
+def test_out_of_scope_is_said_honestly(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.policy is None and answer.field == "none"
+    assert "没有涉及" in answer.answer
+    assert not PHONE_LIKE.search(answer.answer)  # no invented number to call
+
+
+def test_a_neighbouring_topic_says_where_to_turn(assistant):
+    answer = assistant.ask("医保卡丢了怎么补办")
+    assert answer.policy is None
+    assert "医疗保障部门" in answer.answer
+
+
+def test_field_answer_quotes_the_section_and_cites_it(assistant):
+    answer = assistant.ask("高新技术企业认定有什么奖励")
+    assert answer.policy == 17 and answer.field == "amount"
+    assert "15万元" in answer.answer and "20万元" in answer.answer
+    assert "第17项" in answer.citation and "补助奖励标准" in answer.citation and "原文第" in answer.citation
+
+
+def test_materials_question_lists_the_materials(assistant):
+    answer = assistant.ask("小微企业创业担保贷款需要什么材料")
+    assert answer.policy == 22 and answer.field == "materials"
+    assert "企业现有职工花名册" in answer.answer and "0483-8771031" in answer.answer
+
+
+def test_deadline_written_in_the_process_is_found(assistant):
+    answer = assistant.ask("鸵鸟规模化养殖补贴什么时候之前报送")
+    assert answer.policy == 9
+    assert "次年1月30日前" in answer.answer
+
+
+def test_overview_card(assistant):
+    answer = assistant.ask("崇军贷")
+    assert answer.policy == 26 and answer.field == "overview"
+    for part in ("适用范围", "申报条件", "0483-8331241"):
+        assert part in answer.answer
+
+
+def test_close_entries_are_told_apart(assistant):
+    answer = assistant.ask("移出经营异常名录要什么材料")
+    assert answer.policy in (43, 46)
+    other = 46 if answer.policy == 43 else 43
+    assert other in [a.policy for a in answer.alternatives]
+    assert "个体工商户" in answer.answer
+
+
+def test_a_document_part_by_number(assistant):
+    answer = assistant.ask("人才政策第十三条是什么内容")
+    assert answer.policy == 52
+    assert "人才派驻" in answer.answer and "博士研究生" in answer.answer
+
+
+def test_follow_up_fixes_the_entry(assistant):
+    answer = assistant.ask("需要什么材料", entry=17)
+    assert answer.policy == 17 and answer.field == "materials"
+    assert "高新技术企业认定申请书" in answer.answer
+
+
+def test_answer_json_has_the_documented_keys(assistant):
+    data = assistant.ask("车船税怎么优惠").to_dict()
+    assert {"policy", "title", "field", "answer", "contacts", "citation", "alternatives"} <= set(data)
+    assert data["policy"] == 33 and data["contacts"][0]["phone"] == "0483-8332222"

@@ -1,0 +1,106 @@
+"""The index is rebuilt when its inputs change, and a missing or damaged index file is a clear error that the
+application answers by rebuilding — never a crash in the middle of a conversation."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from index.store import IndexUnavailable, is_current, load_index
+from knowledge import store
+from policybot import knowledge_base
+from policybot.assistant import Assistant
+from policybot.settings import load as load_settings
+from knowledge.vocab import load_facts, load_fields
+
+from .conftest import GUIDE, ROOT
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A knowledge base and index of a private copy of the guide, in a scratch directory."""
+    tmp = tmp_path_factory.mktemp("pipeline")
+    source = tmp / "guide.txt"
+    shutil.copy(GUIDE, source)
+    cfg = load_settings(ROOT, env={
+        "POLICYBOT_SOURCES": str(source),
+        "POLICYBOT_KNOWLEDGE_BASE": str(tmp / "kb.json"),
+        "POLICYBOT_INDEX_DIR": str(tmp / "index"),
+    })
+    records, index, rebuilt = knowledge_base.build_all(cfg)
+    assert rebuilt
+    return cfg, records, index
+
+
+def test_manifest_records_model_sources_and_time(built):
+    cfg, _, index = built
+    m = index.manifest
+    assert m["model"]["id"] == "policybot-static-zh" and m["model"]["dimension"] == 256
+    assert m["knowledge_hash"] == knowledge_base.knowledge_hash(cfg)
+    assert m["passages"] == index.dense.size > 56
+    assert m["built_at"] and m["build_seconds"] > 0
+
+
+def test_unchanged_inputs_are_not_rebuilt(built):
+    cfg, _, index = built
+    _, again, rebuilt = knowledge_base.build_all(cfg)
+    assert not rebuilt and again.manifest["built_at"] == index.manifest["built_at"]
+
+
+def test_changed_source_triggers_a_rebuild_and_the_new_text_is_answered(built, tmp_path):
+    cfg, _, _ = built
+    source = cfg.sources[0]
+    original = source.read_text(encoding="utf-8")
+    try:
+        source.write_text(original.replace("盟工信局：0483-8351369", "盟工信局：0483-8351370"), encoding="utf-8")
+        assert knowledge_base.is_stale(cfg)
+        records, index, rebuilt = knowledge_base.build_all(cfg)
+        assert rebuilt and is_current(cfg.index_dir, knowledge_base.knowledge_hash(cfg), cfg.embedding_model)
+        answer = Assistant(records, index, load_fields(), load_facts()).ask("工业绿色化改造项目咨询电话")
+        assert "0483-8351370" in answer.answer and "0483-8351369" not in answer.answer
+    finally:
+        source.write_text(original, encoding="utf-8")
+        knowledge_base.build_all(cfg)
+
+
+@pytest.mark.parametrize("name, damage", [
+    ("dense.faiss", "truncate"), ("passages.json", "garbage"), ("bm25/doc_freq.json", "delete"),
+    ("synonyms.json", "truncate"),
+])
+def test_damaged_index_file_is_named_and_rebuilt(built, damage, name):
+    cfg, records, _ = built
+    path = cfg.index_dir / name
+    if damage == "delete":
+        path.unlink()
+    elif damage == "truncate":
+        path.write_bytes(path.read_bytes()[:10])
+    else:
+        path.write_bytes(b"\x00\xffnot an index\x00")
+    with pytest.raises(IndexUnavailable) as err:
+        load_index(cfg.index_dir, records)
+    assert name.split("/")[0] in str(err.value)
+    _, index, rebuilt = knowledge_base.build_all(cfg)
+    assert rebuilt and (cfg.index_dir / name).exists()
+    assert index.searcher().search("高企").hits[0].entry == 17
+
+
+def test_missing_manifest_is_an_unavailable_index(tmp_path):
+    with pytest.raises(IndexUnavailable, match="no index"):
+        load_index(tmp_path, [])
+
+
+def test_a_loaded_assistant_keeps_answering_when_files_go_bad(built):
+    cfg, records, _ = built
+    _, index, _ = knowledge_base.build_all(cfg)
+    assistant = Assistant(records, index, load_fields(), load_facts())
+    (cfg.index_dir / "dense.faiss").write_bytes(b"broken")
+    assert assistant.ask("高新技术企业认定有什么奖励").policy == 17
+    knowledge_base.build_all(cfg)
+
+
+def test_knowledge_base_missing_is_rebuilt_too(built):
+    cfg, _, _ = built
+    cfg.knowledge_base.unlink()
+    records, index, _ = knowledge_base.build_all(cfg)
+    assert len(records) == 56 and store.load(cfg.knowledge_base)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+
+from index.query import detect_fields, detect_region, named_entries, ordinal_part
+from knowledge.vocab import load_facts, load_fields
+
+FIELDS = load_fields()
+REGION = load_facts()["region"]
+
+
+@pytest.mark.parametrize("question, field", [
+    ("需要什么材料", "materials"), ("电话是多少", "contact"), ("能补多少钱", "amount"),
+    ("办下来要多久", "timelimit"), ("什么时候截止", "deadline"), ("申报要交钱吗", "fee"),
+    ("去哪个部门办", "agency"), ("在哪里申请", "process"), ("依据的是哪个文件", "basis"),
+    ("结果在哪里公示", "result"), ("需要满足哪些条件", "conditions"), ("个体户能申请吗", "scope"),
+])
+def test_detect_fields(question, field):
+    assert detect_fields(question, FIELDS)[0] == field
+
+
+def test_an_overview_question_asks_no_field():
+    assert detect_fields("高新技术企业", FIELDS) == []
+
+
+def test_longest_cue_wins_over_the_words_inside_it():
+    assert detect_fields("办理时限是多久", FIELDS)[0] == "timelimit"
+
+
+@pytest.mark.parametrize("question, region", [
+    ("额济纳旗的电话", "额济纳旗"), ("额济纳的呢", "额济纳旗"), ("高新区怎么联系", "阿拉善高新技术产业开发区"),
+    ("我在阿左旗", "阿拉善左旗"), ("李井滩示范区", "阿拉善李井滩生态移民示范区"), ("在哪办", None),
+])
+def test_detect_region(question, region):
+    assert detect_region(question, REGION) == region
+
+
+def test_named_entries_by_alias_and_longest_name(records):
+    assert 17 in named_entries("高企有什么奖励", records)
+    found = named_entries("专精特新小巨人怎么申报", records)
+    assert 5 in found and 6 not in found  # 专精特新 inside 专精特新小巨人 does not name entry 6
+
+
+def test_ordinal_part():
+    assert ordinal_part("人才政策第十三条讲的什么") == 13
+    assert ordinal_part("第3条") == 3
+    assert ordinal_part("没有条款") is None
