@@ -6,6 +6,7 @@
     policybot ask QUESTION [--region R] [--json]
     policybot eval --questions FILE [--json] [--mode hybrid|lexical|dense]
     policybot bench [--queries N]               latency, build time, memory; hybrid vs lexical vs dense
+    policybot match --profile JSON [--json]     entries that fit an enterprise profile
 """
 
 from __future__ import annotations
@@ -110,6 +111,38 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_match(args: argparse.Namespace) -> int:
+    from knowledge.vocab import facts as load_facts
+
+    from .matcher import match
+    from .profile import canonical_profile
+
+    raw = args.profile
+    if not raw.lstrip().startswith("{") and Path(raw).is_file():
+        raw = Path(raw).read_text(encoding="utf-8")
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("the profile is a JSON object of facts")
+        profile = canonical_profile(data.get("profile", data), load_facts())
+    except ValueError as exc:
+        print(f"error: bad profile: {exc}", file=sys.stderr)
+        return 2
+    result = match(knowledge_base.records(), profile)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    for m in result.matches:
+        why = "；".join(m.reasons) or "无限制条件"
+        todo = f"  待确认：{'、'.join(m.missing_facts)}" if m.missing_facts else ""
+        print(f"{m.policy:2d}. {m.title}（{why}）{todo}")
+    if result.possible:
+        print("可能适合（还需确认）：")
+        for m in result.possible:
+            print(f"{m.policy:2d}. {m.title}（需确认：{'、'.join(m.missing_facts)}）")
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -186,6 +219,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--mode", choices=("hybrid", "lexical", "dense"), default="hybrid")
     e.add_argument("--json", action="store_true", help="only failures and the JSON line")
     e.set_defaults(func=_cmd_eval)
+
+    m = sub.add_parser("match", help="entries that fit an enterprise profile (canonical facts as JSON)")
+    m.add_argument("--profile", required=True, help='JSON object or file, e.g. {"entity_type": "个体工商户"}')
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=_cmd_match)
 
     n = sub.add_parser("bench", help="latency, build time and memory of hybrid, lexical and dense search")
     n.add_argument("--queries", type=int, default=1000, help="timed queries per mode after warm-up")

@@ -1,0 +1,177 @@
+"""Enterprise facts read from what people type: "我是退伍军人，开了个饭馆，个体户" → is_veteran, sector,
+entity_type. The words for each value come from knowledge/facts.yml; nothing here is typed twice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from knowledge.vocab import Fact
+
+UNKNOWN = "不清楚"  # a question the user chose to skip: known to be unknown, not asked again
+PROFILE_FACTS = ("entity_type", "enterprise_size", "sector", "is_veteran", "owner_groups", "hires",
+                 "credit_issue", "region")
+SKIP_WORDS = ("不清楚", "不知道", "不确定", "说不好", "不好说", "跳过", "略过", "不想说", "下一个", "没想好", "不了解")
+NONE_WORDS = ("没有", "都没有", "都不是", "没招", "没雇", "无", "一个都没有", "不是", "都没")
+YES_WORDS = ("是的", "是", "对", "对的", "嗯", "有", "当过", "是啊")
+NO_WORDS = ("不是", "没有", "否", "没当过", "不", "没")
+# Words before a group that make it people the business hires, not the owner.
+_HIRING = re.compile(r"(招|雇|聘|吸纳|员工|职工|用了|招用|招收)[^，。,.;；]{0,6}$")
+_OWNER = re.compile(r"(我是|本人是|本人|我们是|老板是|自己是)[^，。,.;；]{0,4}$")
+_OPTION_NUMBERS = re.compile(r"^\s*(\d+(?:\s*[,，、和及 ]\s*\d+)*)\s*$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    fact: str
+    value: Any
+    start: int
+    end: int
+
+
+def _mentions(text: str, facts: dict[str, Fact]) -> list[Mention]:
+    """Every spelling of every fact value in the text, longest first and without overlaps."""
+    forms = []
+    for key in PROFILE_FACTS:
+        fact = facts[key]
+        for form, value in fact.surface_forms().items():
+            forms.append((form, key, value))
+        if fact.kind == "bool":
+            for value, synonyms in fact.values.items():
+                for s in synonyms:
+                    forms.append((s, key, value))
+    forms.sort(key=lambda f: -len(f[0]))
+    taken = [False] * len(text)
+    found: list[Mention] = []
+    for form, key, value in forms:
+        start = text.find(form)
+        while start != -1:
+            end = start + len(form)
+            if not any(taken[start:end]):
+                for i in range(start, end):
+                    taken[i] = True
+                found.append(Mention(key, value, start, end))
+            start = text.find(form, start + 1)
+    return sorted(found, key=lambda m: m.start)
+
+
+def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = None) -> dict[str, Any]:
+    """The facts a message states. `requested` is the fact the bot just asked for: a bare 是/没有/2 answers it,
+    and a group named without saying whose it is goes to it."""
+    text = text.strip()
+    if requested and any(text.startswith(w) for w in SKIP_WORDS):
+        return {requested: UNKNOWN}
+    out: dict[str, Any] = {}
+    hires_values = set(facts["hires"].values)
+    owner_values = set(facts["owner_groups"].values)
+
+    def add(key: str, value: Any) -> None:
+        if facts[key].kind == "many":
+            values = out.setdefault(key, [])
+            if value not in values:
+                values.append(value)
+        else:
+            out.setdefault(key, value)
+
+    for m in _mentions(text, facts):
+        veteran = (m.fact == "is_veteran" and m.value is True) or (m.fact == "hires" and m.value == "退役士兵")
+        if m.fact in ("owner_groups", "hires") or veteran:
+            # A group (大学生, 退伍军人 …) is the owner unless the words before it say it is hired —
+            # or the bot just asked whom the business hires.
+            before = text[max(0, m.start - 8) : m.start]
+            hired = bool(_HIRING.search(before)) or (requested == "hires" and not _OWNER.search(before))
+            group = "退役士兵" if veteran else m.value
+            if hired and group in hires_values:
+                add("hires", group)
+            elif veteran:
+                add("is_veteran", True)
+            elif group in owner_values:
+                add("owner_groups", group)
+            continue
+        add(m.fact, m.value)
+    if requested and requested not in out:
+        bare = _bare_answer(text, facts[requested])
+        if bare is not None:
+            out[requested] = bare
+    return out
+
+
+def _bare_answer(text: str, fact: Fact) -> Any:
+    """是 / 不是 / 没有 / an option number, read as the answer to the fact just asked."""
+    t = re.sub(r"[。！!？?，,\s]", "", text)
+    options = list(fact.values)
+    numbers = _OPTION_NUMBERS.match(text)
+    if numbers:
+        picked = [int(n) for n in re.findall(r"\d+", numbers.group(1))]
+        chosen = [options[n - 1] for n in picked if 1 <= n <= len(options)]
+        if chosen:
+            return chosen if fact.kind == "many" else chosen[0]
+    if fact.kind == "bool":
+        if t in NO_WORDS or t.startswith(("不是", "没")):
+            return False
+        if t in YES_WORDS:
+            return True
+    if fact.kind == "many" and (t in NONE_WORDS or t.startswith(("没", "都不"))):
+        return []
+    if fact.key == "credit_issue" and (t in NONE_WORDS or t.startswith("没")):
+        return "无"
+    return None
+
+
+def known(value: Any) -> bool:
+    """A fact value that says something (not absent, not skipped)."""
+    return value is not None and value != UNKNOWN
+
+
+def describe(key: str, value: Any) -> str:
+    """A fact in words, for reasons: 经营主体：个体工商户."""
+    names = {"entity_type": "经营主体", "enterprise_size": "企业规模", "sector": "行业", "is_veteran": "退役军人",
+             "owner_groups": "本人身份", "hires": "招用人员", "credit_issue": "信用情况", "region": "所在旗区"}
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    elif isinstance(value, (list, tuple)):
+        value = "、".join(map(str, value)) or "无"
+    return f"{names.get(key, key)}：{value}"
+
+
+def merge(profile: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """New facts over old ones; lists are replaced, since an answer states the whole group."""
+    merged = dict(profile)
+    merged.update({k: v for k, v in new.items() if v is not None})
+    return merged
+
+
+def canonical_profile(raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
+    """Check a profile given as JSON (`policybot match --profile`): canonical names and values only."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in facts:
+            raise ValueError(f"unknown fact {key!r}; facts are {', '.join(PROFILE_FACTS)}")
+        fact = facts[key]
+        allowed = list(fact.values)
+        if value == UNKNOWN or value is None:
+            continue
+        if fact.kind == "many":
+            if not isinstance(value, list) or any(v not in allowed for v in value):
+                raise ValueError(f"{key} takes a list of {', '.join(map(str, allowed))}")
+        elif fact.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"{key} takes true or false")
+        elif value not in allowed:
+            raise ValueError(f"{key} takes one of {', '.join(map(str, allowed))}, not {value!r}")
+        out[key] = value
+    return out
+
+
+def options(fact: Fact) -> list[tuple[str, Any]]:
+    """Choices to offer for a fact, as (label, value)."""
+    if fact.kind == "bool":
+        return [("是", True), ("不是", False)]
+    return [(str(v), v) for v in fact.values]
+
+
+def iter_known(profile: dict[str, Any]) -> Iterable[tuple[str, Any]]:
+    for key in PROFILE_FACTS:
+        if known(profile.get(key)):
+            yield key, profile[key]
