@@ -3,12 +3,12 @@ PYTHON ?= python3
 APP := .venv/bin/python
 RASA := .venv-rasa/bin/python
 
-.PHONY: run test envs env-app env-rasa build lock-app lock-rasa clean
+.PHONY: run test envs env-app env-rasa build model lock-app lock-rasa clean
 
 run: envs build
 	$(APP) -m policybot.services run
 
-test: envs build
+test: envs build model
 	$(APP) -m pytest
 
 envs: env-app env-rasa
@@ -22,6 +22,9 @@ env-rasa:
 build: env-app
 	@.venv/bin/policybot build
 
+model: envs build
+	@$(APP) -m policybot.services train
+
 lock-app:
 	$(PYTHON) tools/envs.py lock app
 
@@ -29,4 +32,4 @@ lock-rasa:
 	$(PYTHON) tools/envs.py lock rasa
 
 clean:
-	rm -rf .venv .venv-rasa knowledge/build index/build models .pytest_cache
+	rm -rf .venv .venv-rasa knowledge/build index/build models var bot/data/generated .pytest_cache

@@ -222,6 +222,7 @@ class Composer:
         entry: int | None = None,
     ) -> Answer:
         """The answer from the chosen entry (the top hit unless `entry` is given, e.g. a follow-up)."""
+        fixed = entry is not None  # a follow-up or a choice: the question itself does not pick the entry
         if entry is None:
             if not scope.covered:
                 return self.not_covered(question, result, scope, region)
@@ -256,7 +257,9 @@ class Composer:
             missing = [k for k in asked if k != "contact" and not r.sections_of(k)]
             if missing and r.kind == "service":
                 body.insert(0, f"指南这一项没有单列“{'、'.join(self.fields.name(k) for k in missing)}”。")
-            for evidence in self._evidence(r, hit, quoted, terms):
+            specific = set(result.terms) - self.terms_of(r.title)
+            wants_evidence = specific and asked != ["contact"]
+            for evidence in (self._evidence(r, hit, quoted, specific) if wants_evidence else []):
                 body.append(f"相关规定（{self._heading(evidence)}）：\n{self.excerpt(evidence.text, terms)}")
                 quoted.append(evidence)
             if "contact" in asked and not contacts:
@@ -267,7 +270,7 @@ class Composer:
         if contacts:
             head = "咨询电话" + (f"（{region}优先）" if region and any(c.region == region for c in contacts) else "")
             lines.append(head + "：\n" + "\n".join(contact_lines(contacts)))
-        alternatives = self._alternatives(result, hit) if hit is not None else []
+        alternatives = self._alternatives(result, hit) if hit is not None and not fixed else []
         if alternatives:
             lines.append("请注意区分，相近的还有：\n" + "\n".join(a.line() for a in alternatives))
         citation = self._citation(r, quoted)
@@ -334,7 +337,8 @@ class Composer:
         top = max(p.lexical for p in candidates)
         found: list[Section] = []
         for p in sorted(candidates, key=lambda p: -p.lexical):
-            if p.lexical <= 0 or p.lexical < 0.5 * top or len(found) >= most:
+            # the first must match half as well as the best passage, a second nearly as well
+            if p.lexical <= 0 or p.lexical < (0.5 if not found else 0.8) * top or len(found) >= most:
                 break
             section = next((s for s in r.sections if s.heading == p.passage.heading
                             and s.first_line <= p.passage.first_line <= s.last_line), None)

@@ -35,6 +35,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     phones = sum(len(r.contacts) for r in records)
     print(f"knowledge base: {len(records)} entries, {sections} sections, {phones} phone contacts "
           f"→ {_rel(cfg.knowledge_base, cfg.root)}")
+    from knowledge.vocab import facts as load_facts
+    from knowledge.vocab import fields as load_fields
+
+    from . import bot_data
+
+    written = bot_data.write(records, load_facts(), load_fields())
+    print(f"rasa training data: {', '.join(_rel(p, cfg.root) for p in written)}")
     m = index.manifest
     state = f"built in {m['build_seconds']} s" if rebuilt else "up to date"
     print(f"index: {m['passages']} passages, model {m['model']['id']} ({m['model']['dimension']} dims) "

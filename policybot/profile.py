@@ -90,6 +90,8 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
                 add("owner_groups", group)
             continue
         add(m.fact, m.value)
+    if "enterprise_size" in out and "entity_type" not in out and re.search(r"企业|公司", text):
+        out["entity_type"] = "企业"  # 小型企业 states both
     if requested and requested not in out:
         bare = _bare_answer(text, facts[requested])
         if bare is not None:

@@ -21,7 +21,7 @@ NOT_COVERED_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "not_c
 
 # Characters of function words: an unknown two-character "word" containing one is a segmentation artefact of
 # colloquial speech (想开, 能贷, 先办), not a topic the guide lacks.
-_FUNCTION_CHARS = set("的了吗呢吧啊呀嘛么是有在和与及或也都还就又而并且但如那这我你您他她它们能想要会可得该没不个"
+FUNCTION_CHARS = set("的了吗呢吧啊呀嘛么是有在和与及或也都还就又而并且但如那这我你您他她它们能想要会可得该没不个"
                       "些每几一再给让把被将从向对为于上下前后来去过着啥咋怎哪谁多少其先")
 
 
@@ -77,7 +77,7 @@ def foreign_words(result: SearchResult, known: set[str]) -> list[str]:
     """Topic words of the question that the guide and the curated vocabularies never use."""
     out = []
     for t in dict.fromkeys(result.terms):
-        if t in known or len(t) < 2 or t.isdigit() or set(t) & _FUNCTION_CHARS:
+        if t in known or len(t) < 2 or t.isdigit() or set(t) & FUNCTION_CHARS:
             continue
         out.append(t)
     return out

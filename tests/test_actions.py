@@ -1,0 +1,158 @@
+"""The rasa-sdk actions over tracker fixtures (tests/bot/trackers/*.json): messages and slot events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswer, ActionChooseOption, ActionHandoff, ActionMoreAlternatives
+from actions.profile import ActionMatchPolicies, ValidateProfileForm
+from actions.safety import SORRY
+
+from .conftest import ROOT
+
+TRACKERS = Path(__file__).resolve().parent / "bot" / "trackers"
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _warm(assistant):
+    """Actions share the process-wide assistant; load it once."""
+
+
+def tracker(name: str) -> Tracker:
+    return Tracker.from_dict(json.loads((TRACKERS / name).read_text(encoding="utf-8")))
+
+
+async def run(action, name: str):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker(name), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return dispatcher.messages, slots
+
+
+async def test_question_answers_and_remembers_the_entry():
+    messages, slots = await run(ActionAnswer(), "question.json")
+    assert "15万元" in messages[0]["text"] and "0483-8331872" in messages[0]["text"]
+    assert slots["policy"] == "17" and slots["field"] == "amount"
+
+
+async def test_follow_up_stays_on_the_entry_under_discussion():
+    messages, slots = await run(ActionAnswer(), "follow_up_materials.json")
+    assert "高新技术企业认定申请书" in messages[0]["text"]
+    assert slots["policy"] == "17" and slots["field"] == "materials"
+
+
+async def test_region_switch_repeats_the_last_field_for_the_new_region():
+    messages, slots = await run(ActionAnswer(), "region_switch.json")
+    text = messages[0]["text"]
+    assert slots["region"] == "额济纳旗" and slots["policy"] == "1"
+    assert text.index("0483-6521855") < text.index("0483-8229456")
+
+
+async def test_a_new_topic_replaces_the_entry():
+    messages, slots = await run(ActionAnswer(), "new_topic.json")
+    assert slots["policy"] == "26" and "夫妻双方身份证" in messages[0]["text"]
+
+
+async def test_out_of_scope_keeps_the_entry_and_says_so():
+    messages, slots = await run(ActionAnswer(), "out_of_scope.json")
+    assert "没有涉及" in messages[0]["text"] and "policy" not in slots
+
+
+async def test_facts_alone_are_remembered_and_matching_is_offered():
+    messages, slots = await run(ActionAnswer(), "facts_only.json")
+    assert slots["entity_type"] == "个体工商户" and slots["sector"] == "批发零售餐饮服务"
+    assert "记下了" in messages[0]["text"] and messages[0]["buttons"][0]["payload"] == "/start_matching"
+
+
+async def test_alternatives_are_numbered_with_buttons():
+    messages, _ = await run(ActionMoreAlternatives(), "alternatives.json")
+    assert "1. 第46项" in messages[0]["text"] and "2. 第44项" in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == '/choose_option{"option":"46"}'
+
+
+async def test_choose_by_number_keeps_the_field():
+    messages, slots = await run(ActionChooseOption(), "choose_number.json")
+    assert slots["policy"] == "44" and "守信承诺书" in messages[0]["text"]
+
+
+async def test_choose_by_button_takes_the_guide_number():
+    _, slots = await run(ActionChooseOption(), "choose_button.json")
+    assert slots["policy"] == "46"
+
+
+async def test_handoff_gives_the_phones_and_the_route_of_entry_56():
+    messages, _ = await run(ActionHandoff(), "handoff.json")
+    text = messages[0]["text"]
+    assert text.index("0483-6521855") < text.index("0483-8229456")
+    assert "帮办代办" in text and "第56项" in text and "1个工作日内" in text
+
+
+async def test_form_activation_takes_every_fact_in_the_message():
+    _, slots = await run(ValidateProfileForm(), "form_start_with_facts.json")
+    assert slots["entity_type"] == "个体工商户" and slots["is_veteran"] is True
+    assert slots["sector"] == "批发零售餐饮服务"
+    assert slots["requested_slot"] == "owner_groups"  # enterprise_size is not asked of a 个体工商户
+
+
+async def test_form_takes_several_facts_in_one_answer():
+    _, slots = await run(ValidateProfileForm(), "form_several_facts.json")
+    assert slots["entity_type"] == "企业" and slots["enterprise_size"] == "小型" and slots["sector"] == "鸵鸟产业"
+    assert slots["requested_slot"] == "is_veteran"
+
+
+async def test_form_skip_marks_the_fact_unknown_and_moves_on():
+    _, slots = await run(ValidateProfileForm(), "form_skip.json")
+    assert slots["sector"] == "不清楚" and slots["requested_slot"] == "is_veteran"
+
+
+async def test_form_stop_ends_the_form():
+    _, slots = await run(ValidateProfileForm(), "form_stop.json")
+    assert slots["profile_stopped"] is True and slots["requested_slot"] is None
+
+
+async def test_form_answers_a_question_and_asks_again():
+    messages, slots = await run(ValidateProfileForm(), "form_question.json")
+    assert "夫妻双方身份证" in messages[0]["text"]
+    assert slots["requested_slot"] == "is_veteran" and "last_unparsed" in slots
+
+
+async def test_form_says_when_it_did_not_understand():
+    messages, slots = await run(ValidateProfileForm(), "form_nonsense.json")
+    assert "没看明白" in messages[0]["text"] and slots["requested_slot"] == "sector"
+
+
+async def test_form_completes_after_the_last_fact():
+    _, slots = await run(ValidateProfileForm(), "form_last_answer.json")
+    assert slots["credit_issue"] == "无" and slots["requested_slot"] is None
+
+
+async def test_match_lists_entries_with_why_what_and_whom():
+    messages, slots = await run(ActionMatchPolicies(), "match.json")
+    text = messages[0]["text"]
+    assert "第26项" in text and "第37项" in text
+    assert "为什么" in text and "要准备" in text and "咨询电话" in text
+    assert 26 in slots["options"]
+
+
+async def test_match_after_stop_uses_what_is_known():
+    messages, _ = await run(ActionMatchPolicies(), "match_stopped.json")
+    assert "经营主体：企业" in messages[0]["text"]
+
+
+async def test_a_failing_action_apologises_instead_of_crashing(monkeypatch):
+    import actions.answers as answers
+
+    def broken():
+        raise RuntimeError("index gone")
+
+    monkeypatch.setattr(answers, "conversation", broken)
+    messages, slots = await run(ActionAnswer(), "question.json")
+    assert messages[0]["text"] == SORRY and slots == {}

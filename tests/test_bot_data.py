@@ -1,0 +1,35 @@
+"""Rasa training data generated from the knowledge base."""
+
+from __future__ import annotations
+
+import yaml
+
+from knowledge.vocab import facts as load_facts
+from knowledge.vocab import fields as load_fields
+from policybot import bot_data
+
+
+def test_lookups_and_synonyms_come_from_the_knowledge_base(records):
+    data = bot_data.lookups(records, load_facts())
+    assert "额济纳" in data["lookup"]["region"] and "高新区" in data["lookup"]["region"]
+    assert "高企" in data["lookup"]["policy"] and "崇军贷" in data["lookup"]["policy"]
+    assert "个体户" in data["synonym"]["个体工商户"]
+    assert "崇军贷" in data["synonym"]["26"]
+    # a name two entries share (小微速贷: 23 and 24) maps to neither
+    assert all("小微速贷" not in forms for forms in data["synonym"].values())
+
+
+def test_generated_files_are_valid_rasa_yaml(records, tmp_path):
+    paths = bot_data.write(records, load_facts(), load_fields(), tmp_path)
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["version"] == "3.1" and data["nlu"]
+    questions = yaml.safe_load((tmp_path / "questions.yml").read_text(encoding="utf-8"))["nlu"]
+    intents = {block["intent"] for block in questions}
+    assert {"ask_materials", "ask_contact", "ask_amount", "ask_policy"} <= intents
+    assert all(block["examples"].count("(policy)") >= 10 for block in questions)
+
+
+def test_generation_is_reproducible(records):
+    assert bot_data.render(records, load_facts(), load_fields()) == bot_data.render(records, load_facts(),
+                                                                                     load_fields())

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge.vocab import facts as load_facts
+from policybot.profile import UNKNOWN, canonical_profile, extract_facts
+
+FACTS = load_facts()
+
+
+def test_several_facts_in_one_message():
+    assert extract_facts("我是退伍军人，开了个饭馆，个体户", FACTS) == {
+        "is_veteran": True, "sector": "批发零售餐饮服务", "entity_type": "个体工商户"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("招了两个大学生", {"hires": ["高校毕业生"]}),
+    ("我是大学生", {"owner_groups": ["高校毕业生"]}),
+    ("我们公司招用了退伍兵和失业人员", {"entity_type": "企业", "hires": ["退役士兵", "失业人员"]}),
+    ("被列入经营异常名录了", {"credit_issue": "经营异常名录"}),
+    ("我在额济纳", {"region": "额济纳旗"}),
+])
+def test_whose_group_it_is_depends_on_the_words_before(text, expected):
+    assert extract_facts(text, FACTS) == expected
+
+
+@pytest.mark.parametrize("requested, text, value", [
+    ("is_veteran", "是", True), ("is_veteran", "不是", False), ("hires", "没有", []),
+    ("credit_issue", "没有", "无"), ("enterprise_size", "2", "中型"), ("hires", "1、3", ["退役士兵", "脱贫人口"]),
+    ("sector", "不清楚", UNKNOWN), ("hires", "大学生", ["高校毕业生"]),
+])
+def test_bare_answers_answer_the_question_just_asked(requested, text, value):
+    assert extract_facts(text, FACTS, requested)[requested] == value
+
+
+def test_a_generic_no_does_not_leak_into_other_facts():
+    assert extract_facts("没有", FACTS, "hires") == {"hires": []}
+
+
+def test_canonical_profile_rejects_unknown_values_with_the_accepted_ones():
+    assert canonical_profile({"entity_type": "个体工商户", "is_veteran": True}, FACTS)
+    with pytest.raises(ValueError, match="个体工商户"):
+        canonical_profile({"entity_type": "个体"}, FACTS)
+    with pytest.raises(ValueError, match="unknown fact"):
+        canonical_profile({"age": 30}, FACTS)
+    with pytest.raises(ValueError, match="true or false"):
+        canonical_profile({"is_veteran": "yes"}, FACTS)
