@@ -284,7 +284,7 @@ def parse_guide(
     miss = first_misalignment(matrix)
     if miss is not None or len(bodies) != len(toc):
         _raise_mismatch(source, toc, bodies, miss)
-    for i, entry in enumerate(toc):
+    for i in range(len(toc)):
         if matrix[i][i] < MIN_TITLE_SIMILARITY:
             _raise_mismatch(source, toc, bodies, Misalignment(title_index=i, body_index=i))
 

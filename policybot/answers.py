@@ -257,7 +257,10 @@ class Composer:
             missing = [k for k in asked if k != "contact" and not r.sections_of(k)]
             if missing and r.kind == "service":
                 body.insert(0, f"指南这一项没有单列“{'、'.join(self.fields.name(k) for k in missing)}”。")
+            # Words that only name the entry (title, aliases) say nothing about which section answers.
             specific = set(result.terms) - self.terms_of(r.title)
+            for alias in r.aliases:
+                specific -= self.terms_of(alias)
             wants_evidence = specific and asked != ["contact"]
             for evidence in (self._evidence(r, hit, quoted, specific) if wants_evidence else []):
                 body.append(f"相关规定（{self._heading(evidence)}）：\n{self.excerpt(evidence.text, terms)}")
