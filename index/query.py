@@ -17,7 +17,6 @@ from .segment import normalise_text, title_core
 # 电话 wants the phone even if it also says 申报; one with 材料 wants materials even if it also says 条件.
 _PRIORITY = ("contact", "materials", "fee", "timelimit", "deadline", "result", "basis", "agency", "process",
              "amount", "conditions", "scope")
-OVERVIEW = "overview"
 
 
 def occurrences(text: str, sub: str):

@@ -168,7 +168,7 @@ class Segmenter:
     def embedding_tokens(self, text: str, vocabulary: Iterable[str] | None = None) -> list[str]:
         """Tokens for a static embedding model: precise-cut words, synonyms mapped; a word the model does not know
         falls back to its characters."""
-        known = vocabulary if vocabulary is not None else None
+        known = vocabulary
         out: list[str] = []
         for w in self.words(text):
             if w in self.stopwords or not _TOKEN.match(w):

@@ -23,7 +23,6 @@ from index.segment import Segmenter
 
 from .scope import ScopeDecision
 
-GUIDE = "《阿拉善盟2025年促进民营经济高质量发展—涉企政策服务指南（二）》"
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
 OVERVIEW_LIMIT = 160  # characters of each part of an overview card

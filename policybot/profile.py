@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from knowledge.vocab import Fact
 
@@ -171,9 +171,3 @@ def options(fact: Fact) -> list[tuple[str, Any]]:
     if fact.kind == "bool":
         return [("是", True), ("不是", False)]
     return [(str(v), v) for v in fact.values]
-
-
-def iter_known(profile: dict[str, Any]) -> Iterable[tuple[str, Any]]:
-    for key in PROFILE_FACTS:
-        if known(profile.get(key)):
-            yield key, profile[key]

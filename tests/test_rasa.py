@@ -211,3 +211,41 @@ def test_a_malformed_request_gets_an_error_not_a_crash(servers):
         urllib.request.urlopen(req, timeout=30)
     assert 400 <= err.value.code < 500
     assert "15万元" in texts(servers.say("u-after-bad", "高新技术企业认定有什么奖励"))  # still serving
+
+
+def _get(url: str):
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_action_server_api(servers):
+    from urllib.parse import quote
+
+    status, data = _get(f"{servers.action_url}/api/ask?q={quote('创业担保贷款需要什么材料')}")
+    assert status == 200 and data["policy"] == 22 and "企业现有职工花名册" in data["answer"]
+    status, data = _get(f"{servers.action_url}/api/search?q={quote('高企')}&k=3")
+    assert status == 200 and data["hits"][0]["policy"] == 17 and len(data["hits"]) == 3
+    status, data = _get(f"{servers.action_url}/api/entries/26")
+    assert status == 200 and data["title"].startswith("中国银行内蒙古分行")
+    assert _get(f"{servers.action_url}/api/entries/99")[0] == 404
+    assert _get(f"{servers.action_url}/api/ask")[0] == 400
+    import urllib.request
+
+    body = json.dumps({"profile": {"entity_type": "个体工商户", "credit_issue": "经营异常名录"}}).encode()
+    req = urllib.request.Request(f"{servers.action_url}/api/match", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        matched = [m["policy"] for m in json.loads(r.read())["matches"]]
+    assert 46 in matched and 43 not in matched
+    bad = urllib.request.Request(f"{servers.action_url}/api/match", b'{"profile": {"entity_type": "x"}}',
+                                 {"Content-Type": "application/json"})
+    import urllib.error
+
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(bad, timeout=30)
+    assert err.value.code == 400

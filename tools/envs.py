@@ -80,7 +80,7 @@ def env_key(name: str, python: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def site_packages(prefix: Path, python: str) -> Path:
+def site_packages(prefix: Path) -> Path:
     out = subprocess.run(
         [str(prefix / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True,
@@ -143,8 +143,8 @@ def ensure(name: str) -> Path:
             shutil.rmtree(local)
     # No pip of its own: pip, setuptools and every dependency come from the cache through the .pth below.
     run([python, "-m", "venv", "--without-pip", local])
-    deps = site_packages(cache, python)
-    own = site_packages(local, python)
+    deps = site_packages(cache)
+    own = site_packages(local)
     (own / "_policybot_deps.pth").write_text(f"import site; site.addsitedir({str(deps)!r})\n")
     try:
         run([local / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-build-isolation",
