@@ -71,5 +71,6 @@ class ActionHandoff(SafeAction):
         return "action_handoff"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        utter(dispatcher, conversation().handoff(state_of(tracker)))
-        return []
+        reply = conversation().handoff(state_of(tracker))
+        utter(dispatcher, reply)
+        return slot_events(reply.updates)

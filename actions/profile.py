@@ -33,7 +33,8 @@ def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any
             found[key] = [value] if facts[key].kind == "many" and not isinstance(value, list) else value
     text = message.get("text") or ""
     if not text.startswith("/"):
-        found = merge(extract_facts(text, facts, requested), found)
+        # The words in context ("应届大学生" is people hired, not a 大学) over the NLU's lookup matches.
+        found = merge(found, extract_facts(text, facts, requested))
     return found
 
 
@@ -64,9 +65,12 @@ class ValidateProfileForm(FormValidationAction):
         found = facts_from_message(tracker, requested)
         if requested and requested not in found and intent == "skip" and confidence >= 0.6:
             found[requested] = UNKNOWN
+        asks = intent in QUESTION_INTENTS and confidence >= 0.6 and conv.asks_question(text)
+        if asks:
+            found = {k: v for k, v in found.items() if k == requested}  # a question's words are not facts
         events: list[dict[str, Any]] = [SlotSet(k, v) for k, v in found.items() if k in PROFILE_FACTS]
         if requested and not found:
-            if intent in QUESTION_INTENTS and confidence >= 0.6:
+            if asks:
                 # A question in the middle of the form: answer it, then the form asks again.
                 reply = conv.answer(text, state_of(tracker), intent)
                 utter(dispatcher, reply)
@@ -88,7 +92,7 @@ class AskFact(SafeAction):
     fact = ""
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        utter(dispatcher, conversation().ask_fact(self.fact))
+        utter(dispatcher, conversation().ask_fact(self.fact, tracker.get_slot("entity_type")))
         return []
 
 

@@ -26,12 +26,14 @@ def _entry(value: Any) -> int | None:
 
 def state_of(tracker: Tracker) -> State:
     options = [e for e in (_entry(v) for v in (tracker.get_slot("options") or [])) if e is not None]
+    offered = [e for e in (_entry(v) for v in (tracker.get_slot("offered") or [])) if e is not None]
     profile = {k: tracker.get_slot(k) for k in PROFILE_FACTS if tracker.get_slot(k) is not None}
     return State(
         policy=_entry(tracker.get_slot("policy")),
         field=tracker.get_slot("field"),
         region=tracker.get_slot("region"),
         options=options,
+        offered=offered,
         profile=profile,
     )
 
@@ -50,8 +52,9 @@ def entity_values(tracker: Tracker, entity: str) -> list[Any]:
 
 
 def slot_events(updates: dict[str, Any]) -> list[SlotSet]:
-    """SlotSet events for a Reply's updates; entry numbers are stored as text, options as a list of numbers."""
-    events = []
+    """SlotSet events for a Reply's updates; entry numbers are stored as text, options as a list of numbers.
+    A reply that offers no numbered list clears the last one: a number means a choice only right after a list."""
+    events = [] if "offered" in updates else [SlotSet("offered", [])]
     for key, value in updates.items():
         if key == "policy" and value is not None:
             value = str(value)

@@ -36,7 +36,10 @@ class DenseIndex:
         """Cosine similarity of the text with every passage, in passage order."""
         if self.embedder is None:
             raise RuntimeError("this dense index has no embedder to encode questions")
-        vector = self.embedder.encode([text])[0]
+        return self.scores_for(self.embedder.encode([text])[0])
+
+    def scores_for(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of an encoded text with every passage, in passage order."""
         sims, ids = self.search_vector(vector)
         out = np.zeros(self.size, dtype=np.float32)
         out[ids] = sims

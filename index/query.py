@@ -15,7 +15,7 @@ from .segment import normalise_text, title_core
 
 # Fields whose cues, when several match, say more about what is asked than the others: a question with
 # 电话 wants the phone even if it also says 申报; one with 材料 wants materials even if it also says 条件.
-_PRIORITY = ("contact", "materials", "fee", "timelimit", "deadline", "result", "basis", "agency", "process",
+_PRIORITY = ("contact", "fee", "deadline", "timelimit", "materials", "result", "basis", "agency", "process",
              "amount", "conditions", "scope")
 
 
@@ -40,7 +40,7 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
     Cues are matched longest first and may not overlap, so 办理时限 is read as timelimit, not as the process cue
     办理 inside it.
     """
-    q = normalise_text(text)
+    q = colloquial(normalise_text(text))
     cues = sorted(
         ((cue, key) for key, f in fields.fields.items() for cue in f.cues), key=lambda c: -len(c[0])
     )
@@ -63,6 +63,16 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
         if c.field not in ordered:
             ordered.append(c.field)
     return ordered
+
+
+# Colloquial spellings of question words, read as the standard ones before field cues are matched.
+_COLLOQUIAL = (("咋", "怎么"), ("啥", "什么"), ("木有", "没有"), ("多会儿", "什么时候"))
+
+
+def colloquial(text: str) -> str:
+    for said, meant in _COLLOQUIAL:
+        text = text.replace(said, meant)
+    return text
 
 
 def detect_region(text: str, region: Fact) -> str | None:

@@ -46,7 +46,9 @@ class Weights:
 
 
 class DenseScorer(Protocol):
-    def scores(self, text: str) -> np.ndarray: ...
+    embedder: object
+
+    def scores_for(self, vector: np.ndarray) -> np.ndarray: ...
 
 
 @dataclass
@@ -79,6 +81,7 @@ class SearchResult:
     unknown_terms: list[str]  # question terms no passage contains
     best_dense: float
     mode: str
+    vector: np.ndarray | None = None  # the question's embedding, for choosing sentences inside an entry
 
 
 class Searcher:
@@ -124,6 +127,10 @@ class Searcher:
                 for i in range(len(text) - n + 1):
                     self._phrases.setdefault(text[i : i + n], set()).add(e)
 
+    def entry_terms(self, entry: int) -> set[str]:
+        """Every term of the entry's passages."""
+        return self._entry_terms[entry]
+
     def _quoted(self, query: str) -> dict[int, int]:
         """For each entry, the length of the longest phrase of the question found verbatim in it."""
         q = phrase_text(query)
@@ -142,8 +149,10 @@ class Searcher:
         terms = self.segmenter.terms(query)
         n = len(self.passages)
         lex = self.lexical.scores(terms) if mode != "dense" else np.zeros(n, dtype=np.float32)
+        vector = None
         if mode != "lexical" and self.dense is not None:
-            den = np.asarray(self.dense.scores(query), dtype=np.float32)
+            vector = self.dense.embedder.encode([query])[0]
+            den = np.asarray(self.dense.scores_for(vector), dtype=np.float32)
         else:
             den = np.zeros(n, dtype=np.float32)
         wanted = set(fields)
@@ -198,4 +207,5 @@ class Searcher:
             unknown_terms=unknown,
             best_dense=float(den.max()) if n else 0.0,
             mode=mode,
+            vector=vector,
         )

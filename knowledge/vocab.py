@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,10 +55,28 @@ class Fields:
 
 @dataclass(frozen=True)
 class Fact:
+    """One enterprise fact of knowledge/facts.yml (its header says what each part means)."""
+
     key: str
     kind: str
     ask: str
     values: dict[Any, tuple[str, ...]]  # canonical value → colloquial forms
+    name: str = ""
+    asks: tuple[tuple[str, str], ...] = ()  # (entity type, question) where it differs from `ask`
+    applies_to: tuple[str, ...] = ()  # entity types it is asked of; empty: everyone
+    form: bool = True  # asked by the profile questions
+    about: tuple[str, ...] = ()
+    none: Any = None  # the value a negated mention gives ([] / false / 无)
+
+    def question(self, entity_type: Any = None) -> str:
+        return dict(self.asks).get(entity_type, self.ask) if isinstance(entity_type, str) else self.ask
+
+    def applies(self, entity_type: Any) -> bool:
+        """Is the fact asked of (and does it restrict) this entity type? Unknown types: yes."""
+        return not self.applies_to or not isinstance(entity_type, str) or entity_type not in self.values_of_entity \
+            or entity_type in self.applies_to
+
+    values_of_entity: tuple[str, ...] = ()  # the canonical entity types, to tell a known type from a skipped one
 
     def canonical_values(self) -> list[Any]:
         return list(self.values)
@@ -126,8 +145,30 @@ def load_facts(path: Path = FACTS_FILE) -> dict[str, Fact]:
             if kind == "bool" and not isinstance(value, bool):
                 raise AnnotationError(str(path), f"fact {key!r}: values of a bool fact are true/false")
             values[value] = tuple(str(s) for s in synonyms or ())
-        facts[key] = Fact(key=key, kind=kind, ask=str(spec.get("ask", "")), values=values)
+        ask = spec.get("ask", "")
+        asks: dict[str, str] = {}
+        if isinstance(ask, dict):
+            asks = {str(k): str(v) for k, v in ask.items()}
+            ask = asks.pop("default", "")
+        facts[key] = Fact(
+            key=key, kind=kind, ask=str(ask), values=values, name=str(spec.get("name") or key),
+            asks=tuple(asks.items()), applies_to=tuple(str(x) for x in spec.get("applies_to") or ()),
+            form=bool(spec.get("form", True)), about=tuple(str(x) for x in spec.get("about") or ()),
+            none=spec.get("none"),
+        )
+    entity = facts.get("entity_type")
+    types = tuple(str(v) for v in entity.values) if entity is not None else ()
+    for key, fact in list(facts.items()):
+        unknown = [t for t in (*fact.applies_to, *dict(fact.asks)) if t not in types]
+        if unknown:
+            raise AnnotationError(str(path), f"fact {key!r} names entity types {unknown} that entity_type lacks")
+        facts[key] = dataclasses.replace(fact, values_of_entity=types)
     return facts
+
+
+def form_facts(facts: dict[str, Fact]) -> list[str]:
+    """The facts the profile questions ask, in the file's order."""
+    return [k for k, f in facts.items() if f.form]
 
 
 @lru_cache(maxsize=1)
@@ -148,3 +189,40 @@ def region_of(label: str, region_fact: Fact | None = None) -> str | None:
         if form and form in label and (best is None or len(form) > best[0]):
             best = (len(form), value)
     return best[1] if best else None
+
+
+DIALOGUE_FILE = HERE / "dialogue.yml"
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    """Words that say what kind of turn a message is (knowledge/dialogue.yml)."""
+
+    handoff: tuple[str, ...]
+    more: tuple[str, ...]
+    matching: tuple[str, ...]
+    detail: tuple[str, ...]
+    all_materials: tuple[str, ...]
+    all_phones: tuple[str, ...]
+    smalltalk_max_chars: int
+
+
+def load_dialogue(path: Path = DIALOGUE_FILE) -> Dialogue:
+    data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise AnnotationError(str(path), "expected a mapping")
+    words = {}
+    for key in ("handoff", "more", "matching", "detail", "all_materials", "all_phones"):
+        value = data.get(key)
+        if not isinstance(value, list) or not value:
+            raise AnnotationError(str(path), f"{key} must be a non-empty list of words")
+        words[key] = tuple(str(w) for w in value)
+    limit = data.get("smalltalk_max_chars")
+    if not isinstance(limit, int) or limit <= 0:
+        raise AnnotationError(str(path), "smalltalk_max_chars must be a positive whole number")
+    return Dialogue(**words, smalltalk_max_chars=limit)
+
+
+@lru_cache(maxsize=1)
+def dialogue() -> Dialogue:
+    return load_dialogue()

@@ -19,9 +19,10 @@ from knowledge.vocab import Fields
 
 from index.query import ordinal_part
 from index.search import EntryHit, SearchResult
-from index.segment import Segmenter
+from index.segment import Segmenter, title_core
 
-from .scope import ScopeDecision
+from .scope import FUNCTION_CHARS, ScopeDecision
+from .selection import Ranked, Selector, question_numbers
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -29,7 +30,17 @@ OVERVIEW_LIMIT = 160  # characters of each part of an overview card
 CLOSE_CALL = 0.2  # a runner-up within this score of the top entry is named beside it
 SIBLING_CALL = 0.8  # … or within this, when its title reads almost the same (企业/个体工商户 versions)
 SIBLING_TITLES = 0.6  # title similarity (difflib ratio) that makes two entries siblings
-_DEADLINE_LINE = re.compile(r"\d{1,2}月\d{1,2}日(?:之)?前|截止|截至|之前|以前")
+SUGGEST_DENSE = 0.55  # a declined question names an entry only when a passage of it is this close (cosine)
+SHORT_SECTION = 120  # an asked section this short is the answer whole, whatever else the question says
+SECTION_ANSWER = 300  # characters of a whole section given as the answer to a field question
+LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long sentence is kept whole)
+LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the best one
+PHONES_SHOWN = 2  # phones under a short answer, unless phones were asked for
+REPLY_BYTES = 2000  # WeChat carries at most 2,048 bytes of text in one reply
+DETAIL = "详细内容"
+ALL_MATERIALS = "全部材料"
+ALL_PHONES = "全部电话"
+DEADLINE_LINE = re.compile(r"\d{1,2}月\d{1,2}日(?:之)?前|截止|截至|之前|以前")
 OVERVIEW_FIELDS = ("scope", "conditions", "amount", "materials")
 NOT_COVERED = (
     f"抱歉，{GUIDE_SHORT}没有涉及这个问题，我不能凭猜测回答。"
@@ -63,6 +74,7 @@ class Answer:
     region: str | None = None
     reason: str = ""
     ranked: list[int] = field(default_factory=list)  # entries in the order search ranked them
+    offers: list[str] = field(default_factory=list)  # quick replies that show more ("详细内容", "全部电话" …)
 
     def to_dict(self) -> dict:
         return {
@@ -76,6 +88,7 @@ class Answer:
             "region": self.region,
             "reason": self.reason,
             "ranked": self.ranked,
+            "offers": self.offers,
         }
 
 
@@ -105,6 +118,25 @@ def order_contacts(contacts: Sequence[Contact], region: str | None) -> list[Cont
     return sorted(contacts, key=lambda c: 0 if c.region == region else (1 if c.region is None else 2))
 
 
+def fit(text: str, limit: int = REPLY_BYTES) -> str:
+    """The text cut to `limit` UTF-8 bytes at a line end, with a note that it was cut (the source line is kept)."""
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    lines = text.split("\n")
+    tail = [lines.pop()] if lines and lines[-1].startswith("出处") else []
+    note = "……（内容较长，已节选，完整内容见出处）"
+    budget = limit - len("\n".join([note, *tail]).encode("utf-8")) - 2
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        n = len(line.encode("utf-8")) + 1
+        if size + n > budget:
+            break
+        kept.append(line)
+        size += n
+    return "\n".join([*kept, note, *tail])
+
+
 def contact_lines(contacts: Sequence[Contact]) -> list[str]:
     lines = []
     for c in contacts:
@@ -117,13 +149,31 @@ def contact_lines(contacts: Sequence[Contact]) -> list[str]:
 
 
 class Composer:
-    def __init__(self, records: Sequence[Record], fields: Fields, segmenter: Segmenter, idf):
+    def __init__(self, records: Sequence[Record], fields: Fields, segmenter: Segmenter, idf, encode=None):
         self.records = {r.id: r for r in records}
         self.fields = fields
         self.segmenter = segmenter
         self.idf = idf
         # The guide's lines are few and fixed: segment each once, not on every question.
         self.terms_of = lru_cache(maxsize=50_000)(lambda text: frozenset(segmenter.terms(text)))
+        # Words that ask for a field (材料, 多少钱, 条件 …) or name one: they pick the section, not the sentence.
+        self._asking: set[str] = set()
+        field_words: dict[str, frozenset[str]] = {}
+        for key, f in fields.fields.items():
+            words = {t for w in (*f.cues, *f.labels) for t in segmenter.terms(w) if len(t) >= 2}
+            field_words[key] = frozenset(words)
+            self._asking.update(segmenter.terms(w) for w in ())
+            for w in (*f.cues, *f.labels):
+                self._asking.update(segmenter.terms(w))
+        self.selector = Selector(self.terms_of, idf, encode, field_words)
+
+    def specific_terms(self, r: Record, terms: Sequence[str]) -> set[str]:
+        """The question's terms beyond the entry's names and the field it asks: "营业收入有没有要求" has one
+        (营业收入), "节水技术改造项目的申报条件" none — it wants the whole section."""
+        out = set(terms) - self.terms_of(r.title) - self._asking
+        for alias in r.aliases:
+            out -= self.terms_of(alias)
+        return {t for t in out if (len(t) >= 2 or t.isdigit()) and not set(t) & FUNCTION_CHARS}
 
     # -- pieces ---------------------------------------------------------------------------------------------
 
@@ -200,14 +250,15 @@ class Composer:
         lines = [NOT_COVERED]
         if scope.topic is not None:
             lines.append(f"这类问题请咨询{scope.topic.turn_to}。")
-        lines.append(WHERE_TO_TURN)
+        else:
+            lines.append(WHERE_TO_TURN)
         alternatives = []
-        if result.hits and result.hits[0].score > 0 and scope.topic is None:
-            top = self.records[result.hits[0].entry]
-            if scope.unknown_words:
-                lines.append(f"（指南中没有“{'、'.join(scope.unknown_words[:3])}”的相关内容。）")
-            lines.append(f"如果您想了解的是“{top.title}”，可以直接问我这一项。")
-            alternatives = [Alternative(top.id, top.title, top.audience.note)]
+        top = result.hits[0] if result.hits else None
+        # An entry is suggested only when it is close to the question, never as a guess.
+        if top is not None and scope.topic is None and max((p.dense for p in top.passages), default=0.0) >= SUGGEST_DENSE:
+            r = self.records[top.entry]
+            lines.append(f"如果您问的是“{title_core(r.title)}”，可以直接问我这一项。")
+            alternatives = [Alternative(r.id, r.title, r.audience.note)]
         return Answer(question, None, None, "none", "\n".join(lines), [], None, alternatives, region, scope.reason,
                       [h.entry for h in result.hits])
 
@@ -219,8 +270,137 @@ class Composer:
         fields: Sequence[str],
         region: str | None,
         entry: int | None = None,
+        *,
+        all_phones: bool = False,
     ) -> Answer:
-        """The answer from the chosen entry (the top hit unless `entry` is given, e.g. a follow-up)."""
+        """A chat-sized answer from the chosen entry (the top hit unless `entry` is given, e.g. a follow-up): the
+        sentences that answer the question first, then at most two phones (the user's 旗区 first; all of them
+        when phones were asked for), then a one-line source. The rest is offered as quick replies."""
+        fixed = entry is not None
+        if entry is None:
+            if not scope.covered:
+                return self.not_covered(question, result, scope, region)
+            entry = result.hits[0].entry
+        hit = next((h for h in result.hits if h.entry == entry), None)
+        r = self.records[entry]
+        asked = [f for f in fields if f in self.fields.fields][:2]
+        field_key = asked[0] if asked else "overview"
+        contacts = order_contacts(r.contacts, region)
+        body, quoted = self.lead(r, question, result, asked)
+        offers: list[str] = []
+        phones_asked = all_phones or "contact" in asked
+        if phones_asked:
+            shown = contacts
+        else:
+            shown = contacts[:PHONES_SHOWN]
+        lines = [f"【{title_core(r.title)}】" + (body[0] if body else "")]
+        lines.extend(body[1:])
+        if shown:
+            lines.append("咨询电话：" + "；".join(contact_lines(shown)))
+        elif "contact" in asked:
+            lines.append("指南这一项没有列出咨询电话。")
+        alternatives = self._alternatives(result, hit) if hit is not None and not fixed else []
+        siblings = [a for a in alternatives if self._siblings(r.title, a.title)][:1]
+        if siblings:
+            lines.append(f"注意别和第{siblings[0].policy}项“{title_core(siblings[0].title)}”弄混。")
+        lines.append("出处：" + self._short_citation(r, quoted))
+        if self._more_to_say(r, quoted, asked):
+            offers.append(DETAIL)
+        if "materials" not in asked and r.has("materials"):
+            offers.append(ALL_MATERIALS)
+        if len(contacts) > len(shown):
+            offers.append(ALL_PHONES)
+        text = fit("\n".join(lines))
+        return Answer(question, r.id, r.title, field_key, text, list(shown), self._citation(r, quoted),
+                      alternatives, region, scope.reason, [h.entry for h in result.hits], offers)
+
+    def lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
+             ) -> tuple[list[str], list[Section]]:
+        """The sentences an answer leads with, and the sections they come from."""
+        if asked and asked[0] == "contact" and len(asked) == 1:
+            return [], []
+        if asked and asked[0] == "materials":
+            # A materials question gets the whole list: that list is the answer.
+            sections = r.sections_of("materials")
+            if sections:
+                text = "\n".join(s.text for s in sections)
+                return ["申报材料：\n" + self.excerpt(text, set(result.terms), 900)], sections
+        ordinal = ordinal_part(question) if r.kind == "document" else None
+        if ordinal is not None:
+            for s in r.sections:
+                if s.number == ordinal:
+                    return [self.excerpt(s.text, set(result.terms), 400)], [s]
+        specific = self.specific_terms(r, result.terms)
+        short = asked and asked[0] != "contact" and 0 < sum(len(s.text) for s in r.sections_of(asked[0])) <= SHORT_SECTION
+        if asked and asked[0] != "contact" and (not specific or short) and r.kind == "service" \
+                and r.sections_of(asked[0]):
+            # Nothing asked beyond the field: the field's sections are the answer, shortened if long.
+            sections = list(dict.fromkeys(s for f in asked if f != "contact" for s in r.sections_of(f)))
+            if sections:
+                parts = [(f"{self._heading(s)}：" if len(sections) > 1 else "") + s.text for s in sections]
+                body = [self.excerpt("\n".join(parts), set(result.terms), SECTION_ANSWER)]
+                if asked[0] == "deadline":
+                    # Dates written into other sections (次年1月30日前将申报材料报送 …) answer it too.
+                    dated = [rk for rk in self.selector.rank(r, set(result.terms), ["deadline"], result.vector)
+                             if rk.unit.section not in sections and DEADLINE_LINE.search(rk.unit.text)]
+                    if dated:
+                        body.append(dated[0].unit.text)
+                        sections = [*sections, dated[0].unit.section]
+                return body, sections
+        terms = set(self.focus(r, result.terms))
+        numbers = question_numbers(question)
+        chosen: list[Ranked] = []
+        for f in (asked or [None]):
+            if f == "contact":
+                continue
+            ranked = self.selector.rank(r, terms, [f] if f else [], result.vector, numbers, specific)
+            if not ranked:
+                continue
+            # The best sentence of the asked field's sections leads; the best sentence anywhere in the entry
+            # follows when it ranks higher (the answer to 是先买后补吗 sits under 补贴方式).
+            in_field = [rk for rk in ranked if f is None or rk.unit.section.covers(f)]
+            picks = in_field[:1] + [rk for rk in ranked[:1] if not in_field or rk.score > in_field[0].score]
+            best = max(rk.score for rk in picks)
+            size = sum(len(rk.unit.text) for rk in picks)
+            for rk in ranked[:4]:
+                if rk in picks or rk.score < best - LEAD_CLOSE or size + len(rk.unit.text) > LEAD_CHARS:
+                    continue
+                picks.append(rk)
+                size += len(rk.unit.text)
+            chosen.extend(rk for rk in picks if rk not in chosen)
+        if asked and asked[0] == "deadline":
+            for s in r.sections_of("deadline"):
+                if all(rk.unit.section != s for rk in chosen) and len(s.text) <= 80:
+                    return [f"{self._heading(s)}：{s.text}"] + [rk.unit.text for rk in chosen], \
+                        [s] + [rk.unit.section for rk in chosen]
+        return [rk.unit.text for rk in chosen], list(dict.fromkeys(rk.unit.section for rk in chosen))
+
+    def _more_to_say(self, r: Record, quoted: Sequence[Section], asked: Sequence[str]) -> bool:
+        shown = sum(len(s.text) for s in quoted)
+        return sum(len(s.text) for s in r.sections if s.kind != "contact") > shown + 40
+
+    @staticmethod
+    def _siblings(a: str, b: str) -> bool:
+        return SequenceMatcher(None, a, b).ratio() >= SIBLING_TITLES
+
+    def _short_citation(self, r: Record, sections: Sequence[Section]) -> str:
+        parts = "、".join(dict.fromkeys(self._heading(s) for s in sections))[:24] if sections else ""
+        first = min((s.first_line for s in sections), default=r.first_line)
+        last = max((s.last_line for s in sections), default=r.last_line)
+        return f"指南第{r.id}项" + (f"·{parts}" if parts else "") + f"（原文第{first}–{last}行）"
+
+    # -- the long answer -----------------------------------------------------------------------------------
+
+    def detail(
+        self,
+        question: str,
+        result: SearchResult,
+        scope: ScopeDecision,
+        fields: Sequence[str],
+        region: str | None,
+        entry: int | None = None,
+    ) -> Answer:
+        """The long answer ("详细内容"): the asked sections quoted whole or excerpted, every phone, the citation."""
         fixed = entry is not None  # a follow-up or a choice: the question itself does not pick the entry
         if entry is None:
             if not scope.covered:
@@ -277,8 +457,8 @@ class Composer:
             lines.append("请注意区分，相近的还有：\n" + "\n".join(a.line() for a in alternatives))
         citation = self._citation(r, quoted)
         lines.append(f"出处：{citation}")
-        return Answer(question, r.id, r.title, field_key, "\n\n".join(lines), contacts, citation, alternatives,
-                      region, scope.reason, [h.entry for h in result.hits])
+        return Answer(question, r.id, r.title, field_key, fit("\n\n".join(lines)), contacts, citation,
+                      alternatives, region, scope.reason, [h.entry for h in result.hits])
 
     def _overview(self, r: Record, hit: EntryHit | None, terms: set[str]) -> tuple[list[str], list[Section]]:
         body: list[str] = []
@@ -322,7 +502,7 @@ class Composer:
         for s in r.sections:
             if s in exclude:
                 continue
-            hits = [l for l in s.text.split("\n") if _DEADLINE_LINE.search(l)]
+            hits = [l for l in s.text.split("\n") if DEADLINE_LINE.search(l)]
             if hits:
                 body.append(f"另据{self._heading(s)}：\n" + "\n".join(hits))
                 used.append(s)

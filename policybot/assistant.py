@@ -9,6 +9,7 @@ from typing import Sequence
 
 from index.query import detect_fields, detect_region
 from index.search import MODES, SearchResult, Weights
+from index.spelling import Speller, guide_vocabulary
 from index.store import Index
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields, load_facts, load_fields
@@ -25,6 +26,19 @@ class Understanding:
 
     fields: list[str]
     region: str | None
+
+
+@dataclass
+class Reading:
+    """One message read once: what it asks and what the one search of this turn found. The decision about the
+    turn (follow-up or new topic, covered or not) and the answer are both made from this object."""
+
+    question: str  # as the user wrote it
+    text: str  # with near-spellings of the guide's words corrected
+    fields: list[str]
+    region: str | None
+    result: SearchResult
+    scope: ScopeDecision
 
 
 class Assistant:
@@ -44,7 +58,35 @@ class Assistant:
         self.rules = rules
         self.topics = load_topics()
         self.searcher = index.searcher(weights)
-        self.composer = Composer(records, fields, index.segmenter, index.lexical.idf)
+        # Words the guide uses, and the words that ask for one of its fields (办完, 多久 …): neither is foreign.
+        self._known = set(self.searcher.known_terms) | {
+            t for f in fields.fields.values() for w in f.cues for t in index.segmenter.terms(w)}
+        self.composer = Composer(records, fields, index.segmenter, index.lexical.idf, index.embedder.encode)
+        self.speller = make_speller(records, index.segmenter)
+
+    def correct(self, question: str) -> str:
+        return self.speller.correct(question).text if self.speller is not None else question
+
+    def read(self, question: str, *, fields: Sequence[str] | None = None, mode: str = "hybrid") -> Reading:
+        """Understand and search a message once: every entry is scored, so a follow-up can compare the entry
+        under discussion with the best one."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        text = self.correct(question)
+        understood = self.understand(text)
+        wanted = list(fields) if fields is not None else understood.fields
+        result = self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records))
+        return Reading(question, text, wanted, understood.region, result, self.scope(result))
+
+    def answer(self, reading: Reading, *, entry: int | None = None, fields: Sequence[str] | None = None,
+               region: str | None = None, detail: bool = False, all_phones: bool = False) -> Answer:
+        """The answer to a message already read; `entry` fixes the entry (a follow-up), `fields` the fields."""
+        wanted = list(fields) if fields is not None else reading.fields
+        region = region or reading.region
+        if detail:
+            return self.composer.detail(reading.text, reading.result, reading.scope, wanted, region, entry=entry)
+        return self.composer.compose(reading.text, reading.result, reading.scope, wanted, region, entry=entry,
+                                     all_phones=all_phones)
 
     def understand(self, question: str) -> Understanding:
         return Understanding(detect_fields(question, self.fields), detect_region(question, self.facts["region"]))
@@ -57,7 +99,7 @@ class Assistant:
 
     def scope(self, result: SearchResult) -> ScopeDecision:
         quoted = result.hits[0].quoted if result.hits else 0
-        return decide(result, self.searcher.known_terms, quoted, self.rules, self.topics)
+        return decide(result, self._known, quoted, self.rules, self.topics)
 
     def ask(
         self,
@@ -70,16 +112,22 @@ class Assistant:
     ) -> Answer:
         """The answer a user would get. `entry` fixes the entry (a follow-up about the entry under discussion);
         `fields` overrides field detection; `region` overrides the region the question names."""
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}")
-        understood = self.understand(question)
-        wanted = list(fields) if fields is not None else understood.fields
-        result = self.search(question, k=10, mode=mode, fields=wanted)
-        scope = self.scope(result)
-        return self.composer.compose(question, result, scope, wanted, region or understood.region, entry=entry)
+        reading = self.read(question, fields=fields, mode=mode)
+        return self.answer(reading, entry=entry, region=region)
 
     def record(self, entry: int) -> Record | None:
         return self.records.get(entry)
+
+
+def make_speller(records: Sequence[Record], segmenter) -> Speller:
+    """Near-spellings and homophones of the guide's own words (index/spelling.py), from its titles, sections and
+    contact labels."""
+    texts: list[str] = []
+    for r in records:
+        texts.append(r.title)
+        texts.extend(s.text for s in r.sections)
+        texts.extend(c.label for c in r.contacts)
+    return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add))
 
 
 _lock = threading.Lock()

@@ -7,6 +7,7 @@
     policybot eval --questions FILE [--json] [--mode hybrid|lexical|dense]
     policybot bench [--queries N]               latency, build time, memory; hybrid vs lexical vs dense
     policybot match --profile JSON [--json]     entries that fit an enterprise profile
+    policybot converse --file F [--url U]       conversations over a running bot's REST channel
 """
 
 from __future__ import annotations
@@ -118,6 +119,25 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_converse(args: argparse.Namespace) -> int:
+    from .converse import load_conversations, play, rest_sender
+
+    try:
+        conversations = [c for f in args.file for c in load_conversations(Path(f))]
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = play(conversations, rest_sender(args.url, timeout=args.timeout))
+    except OSError as exc:
+        print(f"error: the bot at {args.url} does not answer ({exc}); start it with `make run`", file=sys.stderr)
+        return 1
+    for line in report.failures():
+        print(line)
+    print(json.dumps(report.metrics(), ensure_ascii=False))
+    return 0
+
+
 def _cmd_match(args: argparse.Namespace) -> int:
     from knowledge.vocab import facts as load_facts
 
@@ -226,6 +246,12 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--mode", choices=("hybrid", "lexical", "dense"), default="hybrid")
     e.add_argument("--json", action="store_true", help="only failures and the JSON line")
     e.set_defaults(func=_cmd_eval)
+
+    c = sub.add_parser("converse", help="play conversation files over a running bot's REST channel")
+    c.add_argument("--file", required=True, nargs="+", help="conversation .jsonl files (dev_conversations format)")
+    c.add_argument("--url", default="http://localhost:5005", help="the Rasa server (default :5005)")
+    c.add_argument("--timeout", type=float, default=30, help="seconds to wait for one reply")
+    c.set_defaults(func=_cmd_converse)
 
     m = sub.add_parser("match", help="entries that fit an enterprise profile (canonical facts as JSON)")
     m.add_argument("--profile", required=True, help='JSON object or file, e.g. {"entity_type": "个体工商户"}')

@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Sequence
 
-from knowledge.vocab import Fact
+from index.query import entry_names, named_entries
+from knowledge.vocab import Dialogue, Fact, form_facts, load_dialogue
 
 from .answers import Answer, contact_lines, order_contacts, split_blocks
-from .assistant import Assistant
+from .assistant import Assistant, Reading
 from .matcher import match as match_profile
 from .profile import PROFILE_FACTS, UNKNOWN, describe, known, options
 from .scope import FUNCTION_CHARS
 
+SWITCH_MARGIN = 0.3  # another entry must score this much above the one under discussion to change the topic …
+SWITCH_SHARE = 0.25  # … or hold this much more of the message's words (idf-weighted share) than it does
+FOLLOW_SHARE = 0.6  # a message whose words the entry under discussion holds this much of stays with it
 HANDOFF_ENTRY = 56  # 关于建立民营企业诉求解决帮办代办工作机制的通知
 MAX_MATCHES_SHOWN = 6
 MAX_OPTIONS = 5
@@ -30,9 +34,7 @@ INTENT_FIELDS = {
     "ask_process": "process", "ask_agency": "agency", "ask_fee": "fee", "ask_scope": "scope",
     "ask_result": "result", "ask_basis": "basis",
 }
-FACT_NAMES = {"entity_type": "经营主体类型", "enterprise_size": "企业规模", "sector": "所属行业",
-              "is_veteran": "是否退役军人", "owner_groups": "本人身份", "hires": "招用人员", "credit_issue": "信用情况",
-              "region": "所在旗区"}
+_ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
@@ -44,7 +46,8 @@ class State:
     policy: int | None = None  # the entry under discussion
     field: str | None = None  # the field last asked about
     region: str | None = None
-    options: list[int] = dc_field(default_factory=list)  # entries offered to choose from, in order
+    options: list[int] = dc_field(default_factory=list)  # entries related to the last answer ("还有别的吗")
+    offered: list[int] = dc_field(default_factory=list)  # the numbered list the last reply showed, if any
     profile: dict[str, Any] = dc_field(default_factory=dict)
 
 
@@ -57,9 +60,10 @@ class Reply:
 
 
 class Conversation:
-    def __init__(self, assistant: Assistant, facts: dict[str, Fact]):
+    def __init__(self, assistant: Assistant, facts: dict[str, Fact], dialogue: Dialogue | None = None):
         self.assistant = assistant
         self.facts = facts
+        self.dialogue = dialogue or load_dialogue()
         seg = assistant.index.segmenter
         # Words that ask *about* an entry rather than name one: field cues and labels, 旗区, enterprise facts.
         non_topic: set[str] = set(_GENERIC)
@@ -71,6 +75,10 @@ class Conversation:
                 if isinstance(form, str):
                     non_topic.update(seg.terms(form))
         self._non_topic = non_topic
+        self._names = {e: entry_names(r) for e, r in assistant.records.items()}
+        # Words that ask for a field (材料, 电话, 多少钱 …): they say what is asked, not about what.
+        self._asking = {t for f in assistant.fields.fields.values() for w in (*f.cues, *f.labels)
+                        for t in seg.terms(w)}
 
     # -- questions ------------------------------------------------------------------------------------------
 
@@ -79,22 +87,90 @@ class Conversation:
         return [t for t in terms if t not in self._non_topic and not set(t) & FUNCTION_CHARS]
 
     def answer(self, text: str, state: State, intent: str | None = None) -> Reply:
-        """Answer a question: about the entry under discussion when it only asks a field or names a 旗区,
-        about whatever it names otherwise."""
-        understood = self.assistant.understand(text)
-        fields = understood.fields or ([INTENT_FIELDS[intent]] if intent in INTENT_FIELDS else [])
+        """Answer a message: one search, then a decision from it. A message that names no other entry and asks
+        nothing the entry under discussion lacks is a follow-up about that entry; naming another entry, or
+        words that another entry clearly matches better, changes the topic."""
+        quick = self._quick_reply(text, state)
+        if quick is not None:
+            return quick
+        a = self.assistant
+        understood = a.understand(a.correct(text))
+        fields = understood.fields
+        elliptic = not fields and bool(_ELLIPTIC.search(text.strip())) and len(text.strip()) <= 16
+        if not fields and state.field and (elliptic or understood.region):
+            fields = [state.field]  # "国家级的呢", "额济纳旗的呢": the last question again, about something else
+        if not fields and intent in INTENT_FIELDS:
+            fields = [INTENT_FIELDS[intent]]
         region = understood.region or state.region
-        result = self.assistant.search(text, k=10, fields=fields)
-        top = result.hits[0] if result.hits else None
-        names_other = top is not None and top.named is not None and top.entry != state.policy
-        follow_up = state.policy is not None and not names_other and not self.topic_terms(result.terms)
-        if follow_up:
-            if not fields and understood.region and state.field:
-                fields = [state.field]  # "额济纳旗的呢" asks the last question again for another 旗区
-            answer = self.assistant.ask(text, entry=state.policy, fields=fields, region=region)
+        reading = a.read(text, fields=fields)
+        entry = self.follow_up_entry(reading, state)
+        if entry is not None:
+            answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=True)
-        answer = self.assistant.ask(text, fields=fields, region=region)
+        answer = a.answer(reading, fields=fields, region=region)
         return self._reply(answer, state, region)
+
+    def follow_up_entry(self, reading: Reading, state: State) -> int | None:
+        """The entry under discussion when the message is a follow-up about it, else None."""
+        current = state.policy
+        hits = reading.result.hits
+        if current is None or current not in self.assistant.records or not hits:
+            return None
+        if reading.scope.topic is not None:
+            return None  # a neighbouring topic the guide does not cover (房贷, 个税汇算 …)
+        named = [h.entry for h in hits if h.named]
+        if named:
+            return current if current in named else None
+        # What the message is about: its words beyond the field it asks and fillers. Words the guide never uses
+        # (批下来, 截到) say how the user talks, not what about; a single character says too little.
+        known = self.assistant.searcher.known_terms
+        content = [t for t in reading.result.terms if t in known and len(t) >= 2 and t not in self._asking
+                   and not set(t) & FUNCTION_CHARS]
+        if not content:
+            return current  # "办下来要多久", "电话呢": a question about the entry under discussion
+        top = hits[0]
+        if top.entry == current:
+            return current
+        here = next(h for h in hits if h.entry == current)
+        margin = top.score - here.score
+        have_here, have_top = self._share(content, current), self._share(content, top.entry)
+        if have_top - have_here >= SWITCH_SHARE and margin > 0:
+            return None  # its words are another entry's ("失业保险的呢" after 工伤保险)
+        if have_here >= FOLLOW_SHARE or margin <= SWITCH_MARGIN:
+            return current
+        return None
+
+    def _share(self, terms: Sequence[str], entry: int) -> float:
+        """idf-weighted share of the terms that the entry's text contains."""
+        idf = self.assistant.index.lexical.idf
+        have = self.assistant.searcher.entry_terms(entry)
+        total = sum(idf(t) for t in terms)
+        return sum(idf(t) for t in terms if t in have) / total if total else 1.0
+
+    def _quick_reply(self, text: str, state: State) -> Reply | None:
+        """"详细内容", "全部材料", "全部电话": more of the answer just given."""
+        if state.policy is None or state.policy not in self.assistant.records:
+            return None
+        t = re.sub(r"[\s。！!？?，,]", "", text)
+        if len(t) > 8:
+            return None
+        d = self.dialogue
+        a = self.assistant
+        record = a.records[state.policy]
+        if any(t == w or t == "看" + w or t == "查看" + w for w in d.detail):
+            reading = a.read(record.title)
+            answer = a.answer(reading, entry=state.policy, fields=[state.field] if state.field else [],
+                              region=state.region, detail=True)
+            return self._reply(answer, state, state.region, keep_options=True)
+        if any(w in t for w in d.all_materials):
+            reading = a.read(record.title)
+            answer = a.answer(reading, entry=state.policy, fields=["materials"], region=state.region)
+            return self._reply(answer, state, state.region, keep_options=True)
+        if any(w in t for w in d.all_phones):
+            reading = a.read(record.title)
+            answer = a.answer(reading, entry=state.policy, fields=["contact"], region=state.region, all_phones=True)
+            return self._reply(answer, state, state.region, keep_options=True)
+        return None
 
     def wants_answer(self, text: str, state: State) -> bool:
         """Does a message that states facts also ask something (a field, a topic, another 旗区's phone)?"""
@@ -105,24 +181,30 @@ class Conversation:
             return True
         return state.policy is not None and understood.region is not None
 
+    def asks_question(self, text: str) -> bool:
+        """Does a message in the middle of the profile questions ask about the guide (a field, an entry's name)?"""
+        corrected = self.assistant.correct(text)
+        if self.assistant.understand(corrected).fields:
+            return True
+        return bool(named_entries(corrected, list(self.assistant.records.values()), self._names))
+
     def acknowledge(self, facts: dict[str, Any]) -> Reply:
         said = "；".join(describe(k, v) for k, v in facts.items())
         return Reply(f"好的，记下了（{said}）。\n要我根据您的情况看看哪些政策适合您吗？",
                      [{"title": "看看适合我的政策", "payload": "/start_matching"}])
 
     def _reply(self, answer: Answer, state: State, region: str | None, keep_options: bool = False) -> Reply:
-        updates: dict[str, Any] = {"region": region}
-        buttons: list[dict[str, str]] = []
+        updates: dict[str, Any] = {"region": region, "offered": []}
         if answer.policy is None:
-            # Not covered: keep the entry under discussion, offer the nearest entry if there was one.
+            # Not covered: keep the entry under discussion, offer the close entry if there was one.
             updates["options"] = [a.policy for a in answer.alternatives]
             buttons = [self._choice_button(a.policy) for a in answer.alternatives]
             return Reply(answer.answer, buttons, updates, answer)
         updates.update(policy=answer.policy, field=answer.field if answer.field != "overview" else None)
         if not keep_options:
-            offered = [a.policy for a in answer.alternatives] or [e for e in answer.ranked if e != answer.policy][:3]
-            updates["options"] = offered[:MAX_OPTIONS]
-        buttons = [self._choice_button(e) for e in [a.policy for a in answer.alternatives]]
+            related = [a.policy for a in answer.alternatives] or [e for e in answer.ranked if e != answer.policy][:3]
+            updates["options"] = related[:MAX_OPTIONS]
+        buttons = [{"title": o, "payload": o} for o in answer.offers]
         return Reply(answer.answer, buttons, updates, answer)
 
     def _choice_button(self, entry: int) -> dict[str, str]:
@@ -139,14 +221,18 @@ class Conversation:
             note = f"（{r.audience.note}）" if r.audience.note else ""
             lines.append(f"{n}. 第{entry}项 {r.title}{note}")
         lines.append("回复序号（如“1”）或政策名称查看详情。")
-        return Reply("\n".join(lines), [self._choice_button(e) for e in state.options[:MAX_OPTIONS]])
+        shown = state.options[:MAX_OPTIONS]
+        return Reply("\n".join(lines), [self._choice_button(e) for e in shown], {"offered": shown})
 
     def choose(self, state: State, text: str = "", option: str | None = None) -> Reply:
         """An entry picked by button (`option` holds its number in the guide), by its place in the offered list
         ("2", "第二个"), or by its number in the guide ("第46项")."""
-        entry = self.resolve_choice(text, state.options, option)
+        if option is None and not state.offered and not re.search(r"第\s*\d{1,2}\s*项", text):
+            return self.answer(text, state)  # no list was offered: a number is part of a question
+        entry = self.resolve_choice(text, state.offered, option)
         if entry is None:
-            return Reply("没有找到您选的这一项。请回复列表里的序号，或者直接告诉我政策名称。")
+            return Reply("没有找到您选的这一项。请回复列表里的序号，或者直接告诉我政策名称。",
+                         updates={"offered": state.offered})
         fields = [state.field] if state.field else []
         title = self.assistant.records[entry].title
         answer = self.assistant.ask(title, entry=entry, fields=fields, region=state.region)
@@ -195,13 +281,14 @@ class Conversation:
 
     # -- profile and matches --------------------------------------------------------------------------------
 
-    def ask_fact(self, key: str) -> Reply:
-        """The question for one enterprise fact, with its choices as buttons and as numbers to type."""
+    def ask_fact(self, key: str, entity_type: Any = None) -> Reply:
+        """The question for one enterprise fact, in the words for the user's entity type, with its choices as
+        buttons and as numbers to type."""
         fact = self.facts[key]
         choices = options(fact)
         numbered = "　".join(f"{n}.{label}" for n, (label, _) in enumerate(choices, start=1))
         hint = "可多选，如“1、3”；都没有请回复“没有”" if fact.kind == "many" else "回复序号或直接说"
-        text = f"{fact.ask}\n{numbered}\n（{hint}；不清楚可以回复“不清楚”，不想继续可以回复“算了”。）"
+        text = f"{fact.question(entity_type)}\n{numbered}\n（{hint}；不清楚可以回复“不清楚”，不想继续可以回复“算了”。）"
         buttons = [{"title": label, "payload": _inform_payload(key, value)} for label, value in choices]
         buttons.append({"title": "不清楚", "payload": "不清楚"})
         return Reply(text, buttons)
@@ -216,7 +303,8 @@ class Conversation:
             text = head + "，指南中暂时没有找到明确适合的政策。"
             if result.possible:
                 text += "\n" + self._possible_lines(result.possible)
-            return Reply(text, updates={"options": [m.policy for m in result.possible][:MAX_OPTIONS]})
+            shown = [m.policy for m in result.possible][:MAX_OPTIONS]
+            return Reply(text, updates={"options": shown, "offered": shown})
         lines = [head + f"，以下{min(len(result.matches), MAX_MATCHES_SHOWN)}项政策可能适合您：" if
                  len(result.matches) <= MAX_MATCHES_SHOWN else
                  head + f"，共有{len(result.matches)}项政策可能适合您，最相关的是："]
@@ -234,30 +322,30 @@ class Conversation:
                 c = order_contacts(r.contacts, profile.get("region") if known(profile.get("region")) else None)[0]
                 lines.append("   咨询电话：" + contact_lines([c])[0])
             if m.missing_facts:
-                lines.append("   还需确认：" + "、".join(FACT_NAMES.get(f, f) for f in m.missing_facts))
+                lines.append("   还需确认：" + "、".join(self._fact_name(f) for f in m.missing_facts))
         if result.possible:
             lines.append(self._possible_lines(result.possible))
         lines.append("回复序号查看某项的详细规定、材料和电话。")
         return Reply("\n".join(lines), [self._choice_button(m.policy) for m in shown],
-                     updates={"options": [m.policy for m in shown]})
+                     updates={"options": [m.policy for m in shown], "offered": [m.policy for m in shown]})
 
     def _possible_lines(self, possible: Sequence) -> str:
         parts = []
         for m in possible[:4]:
-            facts = "、".join(FACT_NAMES.get(f, f) for f in m.missing_facts)
+            facts = "、".join(self._fact_name(f) for f in m.missing_facts)
             note = f"（{m.note}）" if m.note else ""
             parts.append(f"第{m.policy}项 {m.title}{note}——需确认：{facts}")
         return "还可能适合：\n" + "\n".join(parts)
 
     def missing_facts(self, profile: dict[str, Any]) -> list[str]:
-        """The facts the profile questions still need, in order; a skipped one is not asked again."""
+        """The facts the profile questions still need, in the order of knowledge/facts.yml, only those that apply
+        to the entity type; a skipped one is not asked again."""
         entity = profile.get("entity_type")
-        wanted = ["entity_type", "enterprise_size", "sector", "is_veteran", "owner_groups", "hires", "credit_issue"]
-        if known(entity) and entity not in ("企业", "农民专业合作社"):
-            wanted.remove("enterprise_size")
-        if entity == "未注册创业者":
-            wanted.remove("hires")
-        return [k for k in wanted if profile.get(k) is None]
+        return [k for k in form_facts(self.facts) if self.facts[k].applies(entity) and profile.get(k) is None]
+
+    def _fact_name(self, key: str) -> str:
+        fact = self.facts.get(key)
+        return fact.name if fact is not None else key
 
 
 def _inform_payload(key: str, value: Any) -> str:

@@ -16,10 +16,10 @@ from typing import Any, Sequence
 
 from knowledge.records import Record
 
+from knowledge.vocab import facts as shared_facts
+
 from .profile import describe, known
 
-# An enterprise's size only restricts entries where the applicant is an enterprise or cooperative.
-_SIZED = ("企业", "农民专业合作社")
 
 
 @dataclass
@@ -63,8 +63,9 @@ def assess(record: Record, profile: dict[str, Any]) -> tuple[str, Match]:
     score = 0.0
     entity = profile.get("entity_type")
     for fact, accepted in aud.restrict.items():
-        if fact == "enterprise_size" and known(entity) and entity not in _SIZED:
-            continue
+        spec = shared_facts().get(fact)
+        if spec is not None and known(entity) and not spec.applies(entity):
+            continue  # a restriction on a fact the user's entity type does not have (a 个体户's size)
         value = profile.get(fact)
         if not known(value):
             missing.append(fact)

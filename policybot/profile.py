@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge.vocab import Fact
+from knowledge.vocab import Fact, facts as shared_facts
 
 UNKNOWN = "不清楚"  # a question the user chose to skip: known to be unknown, not asked again
-PROFILE_FACTS = ("entity_type", "enterprise_size", "sector", "is_veteran", "owner_groups", "hires",
-                 "credit_issue", "region")
+PROFILE_FACTS = tuple(shared_facts())  # every fact of knowledge/facts.yml, in its order
+_NEGATION = re.compile(r"没|无|不|未|非|木有")
+_CLAUSE = re.compile(r"[，,。.;；!！?？\s]+")
 SKIP_WORDS = ("不清楚", "不知道", "不确定", "说不好", "不好说", "跳过", "略过", "不想说", "下一个", "没想好", "不了解")
 NONE_WORDS = ("没有", "都没有", "都不是", "没招", "没雇", "无", "一个都没有", "不是", "都没")
 YES_WORDS = ("是的", "是", "对", "对的", "嗯", "有", "当过", "是啊")
@@ -74,7 +75,14 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
         else:
             out.setdefault(key, value)
 
-    for m in _mentions(text, facts):
+    mentions = _mentions(text, facts)
+    negated = _negated(text, mentions, facts)
+    for key, value in negated.items():
+        out[key] = value
+    for m in mentions:
+        if m.fact in negated or (m.fact == "hires" and m.value == "退役士兵" and "is_veteran" in negated
+                                 and not _HIRING.search(text[max(0, m.start - 8): m.start])):
+            continue
         veteran = (m.fact == "is_veteran" and m.value is True) or (m.fact == "hires" and m.value == "退役士兵")
         if m.fact in ("owner_groups", "hires") or veteran:
             # A group (大学生, 退伍军人 …) is the owner unless the words before it say it is hired —
@@ -96,6 +104,36 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
         bare = _bare_answer(text, facts[requested])
         if bare is not None:
             out[requested] = bare
+    return out
+
+
+def _negated(text: str, mentions: list[Mention], facts: dict[str, Fact]) -> dict[str, Any]:
+    """Facts a clause denies: a negation (没, 不是 …) and the fact's words in one clause, outside any spelling of a
+    value that itself carries the negation (没报年报 is a value of credit_issue, not a denial)."""
+    out: dict[str, Any] = {}
+    position = 0
+    for clause in _CLAUSE.split(text):
+        start = text.find(clause, position) if clause else position
+        position = start + len(clause)
+        if not clause:
+            continue
+        end = start + len(clause)
+        inside = [m for m in mentions if start <= m.start < end]
+        masked = list(clause)
+        for m in inside:
+            for i in range(m.start - start, min(m.end, end) - start):
+                masked[i] = "＿"
+        plain = "".join(masked)
+        if not _NEGATION.search(plain):
+            continue
+        for key, fact in facts.items():
+            if fact.none is None or key in out:
+                continue
+            talks = any(w in clause for w in fact.about) or any(m.fact == key for m in inside)
+            positive = [m for m in inside if m.fact == key and m.value != fact.none]
+            # "信用没问题" denies; "被列入经营异常名录" names a value; "招了3个大学生，没招别的" keeps the group
+            if talks and not (positive and fact.kind != "bool" and key != "credit_issue"):
+                out[key] = list(fact.none) if isinstance(fact.none, list) else fact.none
     return out
 
 
@@ -128,13 +166,13 @@ def known(value: Any) -> bool:
 
 def describe(key: str, value: Any) -> str:
     """A fact in words, for reasons: 经营主体：个体工商户."""
-    names = {"entity_type": "经营主体", "enterprise_size": "企业规模", "sector": "行业", "is_veteran": "退役军人",
-             "owner_groups": "本人身份", "hires": "招用人员", "credit_issue": "信用情况", "region": "所在旗区"}
+    fact = shared_facts().get(key)
+    name = fact.name if fact is not None else key
     if isinstance(value, bool):
         value = "是" if value else "否"
     elif isinstance(value, (list, tuple)):
         value = "、".join(map(str, value)) or "无"
-    return f"{names.get(key, key)}：{value}"
+    return f"{name}：{value}"
 
 
 def merge(profile: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,11 @@ class ScopeRules:
     dense_min: float = 0.25  # below this nothing in the guide is close
     coverage_min: float = 0.35  # without dense scores (lexical mode): share of the question's weight the best
     #                             entry must contain
+    # A word the guide never uses does not make a question "not covered" when the rest of it points clearly at
+    # one entry: it leads the runner-up by this much, is this close, and holds this share of the question.
+    clear_lead: float = 1.0
+    clear_dense: float = 0.33
+    clear_coverage: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,12 @@ def decide(
         if unknown or result.coverage < rules.coverage_min:
             return ScopeDecision(False, f"the guide lacks its words (coverage {result.coverage:.2f})", unknown)
         return ScopeDecision(True, f"its words are in entry {top.entry}", unknown)
+    lead = top.score - result.hits[1].score if len(result.hits) > 1 else top.score
+    clear = lead >= rules.clear_lead and result.best_dense >= rules.clear_dense and \
+        result.coverage >= rules.clear_coverage
+    if unknown and clear:
+        return ScopeDecision(True, f"points at entry {top.entry} (lead {lead:.2f}) despite {'、'.join(unknown)}",
+                             unknown)
     if unknown and result.best_dense < rules.dense_with_unknown:
         return ScopeDecision(False, f"rests on words the guide does not use ({'、'.join(unknown)})", unknown)
     if result.best_dense < rules.dense_min:

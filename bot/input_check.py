@@ -1,0 +1,75 @@
+"""What every public entry point checks before anything expensive: the sender id and the message. Plain Python,
+no Rasa import; the channels in bot/channels/ turn a refusal into a 4xx or a polite reply."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_MESSAGE_CHARS = 500  # a longer "question" is not one; the NLU's cost grows with the square of its length
+MAX_SENDER_CHARS = 64
+TOO_LONG_REPLY = "您的消息太长了（超过500字），请把问题说得简短一些，例如“创业担保贷款需要什么材料”。"
+EMPTY_REPLY = "请输入您想咨询的问题，例如“高新技术企业认定有什么奖励”。"
+_SENDER = re.compile(r"^[A-Za-z0-9_.:@\-]{1,%d}$" % MAX_SENDER_CHARS)
+
+
+class BadRequest(ValueError):
+    """The request itself is wrong (a 4xx): its shape, the sender id."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    sender: str
+    text: str
+    reply: str | None = None  # set when the message is answered without the bot (too long, empty)
+
+
+def check_sender(sender: object) -> str:
+    if not isinstance(sender, str) or not _SENDER.match(sender):
+        raise BadRequest(f"sender must be 1–{MAX_SENDER_CHARS} characters of A–Z a–z 0–9 _ . : @ -")
+    return sender
+
+
+def clean_text(text: str) -> str:
+    """The message as the bot reads it: no lone surrogates or control characters, white space collapsed."""
+    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def check_message(body: object) -> Checked:
+    """A REST-style body {"sender": ..., "message": ...} checked; raises BadRequest for a malformed one."""
+    if not isinstance(body, dict):
+        raise BadRequest('the body must be a JSON object {"sender": "...", "message": "..."}')
+    sender = check_sender(body.get("sender"))
+    message = body.get("message")
+    if not isinstance(message, str):
+        raise BadRequest("message must be a string")
+    if len(message) > MAX_MESSAGE_CHARS:
+        return Checked(sender, "", TOO_LONG_REPLY)
+    text = clean_text(message)
+    if not text:
+        return Checked(sender, "", EMPTY_REPLY)
+    return Checked(sender, text)
+
+
+def merge_turn(messages: list[dict]) -> list[dict]:
+    """A turn's messages as one: texts joined by a blank line, buttons kept in order (WeChat and the widget show
+    one reply per turn)."""
+    if len(messages) <= 1:
+        return messages
+    texts = [m["text"] for m in messages if m.get("text")]
+    buttons = [b for m in messages for b in m.get("buttons") or []]
+    merged: dict = {"recipient_id": messages[0].get("recipient_id"), "text": "\n\n".join(texts)}
+    if buttons:
+        merged["buttons"] = buttons
+    return [merged]

@@ -1,0 +1,78 @@
+"""A check on the intent classifier's guess, from the words of the message. Plain Python, no Rasa import (the
+Rasa component in bot/components.py is a thin adapter).
+
+The classifier is good at what it was trained on and guesses on the rest: "养了30只鸵鸟能补多少" looks like a
+menu choice to it (a digit), "用不用申请" like a "no", "找谁" like a request for a person. An intent whose
+defining words are missing is replaced by the next one in the ranking that has them, and a question is the
+default: the answer action lets retrieval decide.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from knowledge.vocab import Dialogue, Fields
+
+SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "skip", "stop")
+QUESTION = "ask_policy"
+# Essentially a choice from a numbered list: "2", "第二个", "选3", "第1项吧" — a number and little else.
+_CHOICE = re.compile(
+    r"^\s*(?:我?(?:选|要|看|看看)\s*)?(?:第\s*)?(?:\d{1,2}|[一二两三四五六七八九十])\s*(?:个|项|条|号|种)?\s*"
+    r"(?:吧|吗|呢|的)?\s*[。.!！]?\s*$"
+)
+_GUIDE_NUMBER = re.compile(r"^\s*(?:看看?|查查?|问问?)?\s*第\s*\d{1,2}\s*项\s*[。.!！]?\s*$")
+_DIGIT = re.compile(r"\d")
+
+
+def is_choice(text: str) -> bool:
+    """A message that is essentially a number picked from a list (or a guide entry number: 第46项)."""
+    return bool(_CHOICE.match(text) or _GUIDE_NUMBER.match(text))
+
+
+@dataclass(frozen=True)
+class IntentCheck:
+    dialogue: Dialogue
+    fields: Fields
+
+    def __post_init__(self) -> None:
+        cues = sorted({c for f in self.fields.fields.values() for c in f.cues}, key=len, reverse=True)
+        object.__setattr__(self, "_cue", re.compile("|".join(map(re.escape, cues))) if cues else None)
+
+    def asks_something(self, text: str, entities: Sequence[str]) -> bool:
+        """Does the message carry a question about the guide: a field cue, an entry's name, a 旗区, a number?"""
+        if "policy" in entities or "region" in entities:
+            return True
+        if _DIGIT.search(text):
+            return True
+        return bool(self._cue is not None and self._cue.search(text))
+
+    def holds(self, intent: str, text: str, entities: Sequence[str]) -> bool:
+        """Does the message have what `intent` needs?"""
+        t = text.strip()
+        if t.startswith("/"):
+            return True  # a button payload names its intent
+        d = self.dialogue
+        if intent == "choose_option":
+            return is_choice(t)
+        if intent == "human_handoff":
+            return any(w in t for w in d.handoff)
+        if intent == "more_alternatives":
+            return any(w in t for w in d.more) and "policy" not in entities and len(t) <= 2 * d.smalltalk_max_chars
+        if intent == "start_matching":
+            return any(w in t for w in d.matching) and "policy" not in entities
+        if intent in SMALLTALK:
+            return not self.asks_something(t, entities)
+        return True
+
+    def checked(self, intent: str, ranking: Sequence[tuple[str, float]], text: str,
+                entities: Sequence[str]) -> str:
+        """The intent to act on: `intent` when the message has what it needs, else the best-ranked one that
+        does, else a question."""
+        if intent == "nlu_fallback" or self.holds(intent, text, entities):
+            return intent
+        for name, _ in ranking:
+            if name != intent and name != "nlu_fallback" and self.holds(name, text, entities):
+                return name
+        return QUESTION

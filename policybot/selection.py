@@ -1,0 +1,162 @@
+"""Sentence-level answer selection inside the chosen entry: its sections cut into sentences and list items, each
+ranked against the question by shared words (idf-weighted), embedding similarity and the asked field, so that an
+answer leads with the sentence that answers ("营业收入有没有要求" → the threshold in 申报条件, not the amounts)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from knowledge.records import Record, Section
+
+# A sentence ends at 。；; or a line break; list items (1. （一）) are lines of their own.
+_SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
+_HEADLINE = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）.．、]\s*\S{0,14}[：:]?$")
+_FEE = re.compile(r"免收|免缴|不收费|免费|无需缴纳|\d+(?:\.\d+)?元")
+_REFERENCE = re.compile(r"^\d{0,2}[.．、]?\s*《[^》]+》[^，。；]{0,12}[。；;]?$")  # a line that only names a document
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{4}年|截止|截至|之前|以前|前将|每年")
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:元|%|倍)|[一二三四五六七八九十百千]+万元|免征|减半|不收费|免收")
+_DURATION = re.compile(r"\d+\s*(?:个)?(?:工作日|日|天|个月|年)|[一二三四五六七八九十]+个?(?:工作日|日|天|个月|年)")
+
+OVERVIEW_PRIOR = {"amount": 0.5, "conditions": 0.4, "scope": 0.3}  # fields an overview question leads with
+
+
+@dataclass(frozen=True)
+class SelectionWeights:
+    """How the signals add up; read off the development questions (README, "Answers")."""
+
+    lexical: float = 1.0  # shared words, idf-weighted, relative to the best sentence of the entry
+    specific: float = 1.0  # … counting only the words that say more than the entry's name and the field asked
+    dense: float = 1.0  # cosine similarity of sentence and question
+    field: float = 1.0  # the sentence sits in a section of the asked field
+    second_field: float = 0.6  # … of the second field asked
+    shape: float = 0.4  # it has the shape of the answer: an amount for 多少钱, a date for 什么时候, a duration for 多久
+    cue: float = 0.5  # it uses a word of the asked field (部门 for 哪个部门)
+    number: float = 0.2  # it repeats a number of the question
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence or list item of an entry, with the section it belongs to."""
+
+    text: str
+    section: Section
+    position: int  # order in the entry
+
+
+def units_of(record: Record) -> list[Unit]:
+    out: list[Unit] = []
+    for s in record.sections:
+        if s.kind == "contact":
+            continue
+        for line in s.text.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if _HEADLINE.match(line) and len(line) <= 16:
+                continue  # "1.报名登记" heads what follows; it answers nothing
+            for m in _SENTENCE.finditer(line):
+                piece = m.group(0).strip()
+                if len(re.sub(r"\W", "", piece)) >= 2:
+                    out.append(Unit(piece, s, len(out)))
+    return out
+
+
+@dataclass(frozen=True)
+class Ranked:
+    unit: Unit
+    score: float
+
+
+class Selector:
+    """Ranks an entry's sentences against a question."""
+
+    def __init__(self, terms: Callable[[str], frozenset[str]], idf: Callable[[str], float],
+                 encode: Callable[[Sequence[str]], np.ndarray] | None = None,
+                 field_words: dict[str, frozenset[str]] | None = None,
+                 weights: SelectionWeights = SelectionWeights()):
+        self.terms = terms
+        self.idf = idf
+        self.encode = encode
+        self.field_words = field_words or {}
+        self.weights = weights
+        self._cache: dict[int, tuple[tuple[Unit, ...], np.ndarray | None]] = {}
+
+    def _units(self, record: Record) -> tuple[tuple[Unit, ...], np.ndarray | None]:
+        """An entry's sentences and their embeddings, computed on first use (the guide is small and fixed)."""
+        cached = self._cache.get(record.id)
+        if cached is None:
+            units = tuple(units_of(record))
+            vectors = self.encode([u.text for u in units]) if self.encode is not None and units else None
+            cached = self._cache[record.id] = (units, vectors)
+        return cached
+
+    def rank(self, record: Record, question_terms: set[str], fields: Sequence[str],
+             vector: np.ndarray | None = None, numbers: Sequence[str] = (),
+             specific: set[str] | frozenset[str] = frozenset()) -> list[Ranked]:
+        units, vectors = self._units(record)
+        if not units:
+            return []
+        # A sentence is read with its section's heading: 期限 asks for the 贷款期限 section's "1年".
+        unit_terms = [self.terms(u.text) | self.terms(u.section.heading) for u in units]
+        lexical = self._relative([sum(self.idf(t) for t in ts & question_terms) for ts in unit_terms])
+        special = self._relative([sum(self.idf(t) for t in ts & specific) for ts in unit_terms])
+        if vectors is not None and vector is not None:
+            dense = np.clip(vectors @ vector, 0.0, 1.0)
+        else:
+            dense = np.zeros(len(units))
+        w = self.weights
+        cue_words = self.field_words.get(fields[0], frozenset()) if fields else frozenset()
+        ranked = []
+        for i, u in enumerate(units):
+            score = w.lexical * float(lexical[i]) + w.specific * float(special[i]) + w.dense * float(dense[i])
+            score += self._prior(u, fields)
+            score += w.shape * _shape(u.text, fields)
+            if cue_words and self.terms(u.text) & cue_words:
+                score += w.cue
+            if numbers and any(n in u.text for n in numbers):
+                score += w.number
+            if _REFERENCE.match(u.text) and "basis" not in fields:
+                score -= w.shape  # a document's name is where a rule comes from, not the rule
+            ranked.append(Ranked(u, score))
+        ranked.sort(key=lambda r: (-r.score, r.unit.position))
+        return ranked
+
+    @staticmethod
+    def _relative(values: list[float]) -> np.ndarray:
+        arr = np.array(values, dtype=float)
+        top = float(arr.max()) if len(arr) else 0.0
+        return arr / top if top > 0 else arr
+
+    def _prior(self, u: Unit, fields: Sequence[str]) -> float:
+        if not fields:
+            return max((OVERVIEW_PRIOR.get(k, 0.0) for k in u.section.kinds), default=0.0)
+        if u.section.covers(fields[0]):
+            return self.weights.field
+        if any(u.section.covers(f) for f in fields[1:]):
+            return self.weights.second_field
+        return 0.0
+
+
+def _shape(text: str, fields: Sequence[str]) -> float:
+    """1 when the sentence has the shape of the asked field's answer (an amount, a date, a duration)."""
+    wanted = fields[0] if fields else "amount"
+    if wanted == "amount":
+        return 1.0 if _AMOUNT.search(text) else 0.0
+    if wanted == "deadline":
+        return 1.0 if _DATE.search(text) else 0.0
+    if wanted == "timelimit":
+        return 1.0 if _DURATION.search(text) else 0.0
+    if wanted == "conditions":
+        return 0.5 if _NUMBER.search(text) else 0.0
+    if wanted == "fee":
+        return 1.0 if _FEE.search(text) else 0.0
+    return 0.0
+
+
+def question_numbers(text: str) -> list[str]:
+    return _NUMBER.findall(text)
