@@ -7,6 +7,7 @@ from typing import Any, Iterable
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from policybot.answers import fit
 from policybot.conversation import Reply, State
 from policybot.profile import PROFILE_FACTS
 
@@ -68,7 +69,8 @@ def fact_events(facts: dict[str, Any], only: Iterable[str] = PROFILE_FACTS) -> l
 
 
 def utter(dispatcher, reply: Reply) -> None:
+    text = fit(reply.text)  # one WeChat reply holds 2,048 bytes
     if reply.buttons:
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+        dispatcher.utter_message(text=text, buttons=reply.buttons)
     else:
-        dispatcher.utter_message(text=reply.text)
+        dispatcher.utter_message(text=text)

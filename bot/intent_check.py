@@ -16,6 +16,9 @@ from typing import Sequence
 from knowledge.vocab import Dialogue, Fields
 
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "skip", "stop")
+# A yes, a no, thanks or goodbye asks nothing; with a question word it is a question ("下面分几个组").
+_QUESTION_WORD = re.compile(r"几|多少|什么|啥|哪|谁|怎|咋|吗|么|呢|[?？]|..(?:不|没|没有)[。！!]?$")
+_PLAIN = ("affirm", "deny", "thank", "goodbye")
 QUESTION = "ask_policy"
 # Essentially a choice from a numbered list: "2", "第二个", "选3", "第1项吧" — a number and little else.
 _CHOICE = re.compile(
@@ -63,6 +66,8 @@ class IntentCheck:
         if intent == "start_matching":
             return any(w in t for w in d.matching) and "policy" not in entities
         if intent in SMALLTALK:
+            if intent in _PLAIN and _QUESTION_WORD.search(t):
+                return False
             return not self.asks_something(t, entities)
         return True
 

@@ -339,6 +339,14 @@ class Composer:
             if sections:
                 parts = [(f"{self._heading(s)}：" if len(sections) > 1 else "") + s.text for s in sections]
                 body = [self.excerpt("\n".join(parts), set(result.terms), SECTION_ANSWER)]
+                if specific:
+                    # a short section and a question that says more: the sentence that matches it best too
+                    ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector,
+                                                question_numbers(question), specific)
+                    best = next((rk for rk in ranked if rk.unit.section not in sections), None)
+                    if best is not None and ranked and best.score >= ranked[0].score - LEAD_CLOSE:
+                        body.append(best.unit.text)
+                        sections = [*sections, best.unit.section]
                 if asked[0] == "deadline":
                     # Dates written into other sections (次年1月30日前将申报材料报送 …) answer it too.
                     dated = [rk for rk in self.selector.rank(r, set(result.terms), ["deadline"], result.vector)
@@ -349,6 +357,8 @@ class Composer:
                 return body, sections
         terms = set(self.focus(r, result.terms))
         numbers = question_numbers(question)
+        if not asked and not specific and r.kind == "service":
+            return self._overview_lead(r, terms, result, numbers)
         chosen: list[Ranked] = []
         for f in (asked or [None]):
             if f == "contact":
@@ -374,6 +384,23 @@ class Composer:
                     return [f"{self._heading(s)}：{s.text}"] + [rk.unit.text for rk in chosen], \
                         [s] + [rk.unit.section for rk in chosen]
         return [rk.unit.text for rk in chosen], list(dict.fromkeys(rk.unit.section for rk in chosen))
+
+    def _overview_lead(self, r: Record, terms: set[str], result: SearchResult, numbers: Sequence[str]
+                       ) -> tuple[list[str], list[Section]]:
+        """A question that only names the entry: who it is for and what it gives, one sentence each."""
+        body: list[str] = []
+        quoted: list[Section] = []
+        if r.audience.note:
+            body.append(f"适用对象：{r.audience.note}")
+        for key in ("amount", "conditions", "scope"):
+            ranked = [rk for rk in self.selector.rank(r, terms, [key], result.vector, numbers)
+                      if rk.unit.section.covers(key)]
+            if ranked and not (key == "scope" and len(body) >= 2):
+                body.append(f"{self.fields.name(key)}：{ranked[0].unit.text}")
+                quoted.append(ranked[0].unit.section)
+            if len(body) >= 3:
+                break
+        return body, list(dict.fromkeys(quoted))
 
     def _more_to_say(self, r: Record, quoted: Sequence[Section], asked: Sequence[str]) -> bool:
         shown = sum(len(s.text) for s in quoted)

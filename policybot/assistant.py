@@ -99,7 +99,7 @@ class Assistant:
 
     def scope(self, result: SearchResult) -> ScopeDecision:
         quoted = result.hits[0].quoted if result.hits else 0
-        return decide(result, self._known, quoted, self.rules, self.topics)
+        return decide(result, self._known, quoted, self.rules, self.topics, self.index.lexical.idf)
 
     def ask(
         self,

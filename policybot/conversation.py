@@ -13,9 +13,10 @@ from dataclasses import field as dc_field
 from typing import Any, Sequence
 
 from index.query import entry_names, named_entries
+from index.segment import normalise_text
 from knowledge.vocab import Dialogue, Fact, form_facts, load_dialogue
 
-from .answers import Answer, contact_lines, order_contacts, split_blocks
+from .answers import Answer, contact_lines, fit, order_contacts, split_blocks
 from .assistant import Assistant, Reading
 from .matcher import match as match_profile
 from .profile import PROFILE_FACTS, UNKNOWN, describe, known, options
@@ -34,6 +35,7 @@ INTENT_FIELDS = {
     "ask_process": "process", "ask_agency": "agency", "ask_fee": "fee", "ask_scope": "scope",
     "ask_result": "result", "ask_basis": "basis",
 }
+_JOINED = re.compile(r"和|与|跟|及|以及|还有|分别|各|、|还是")
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -76,6 +78,9 @@ class Conversation:
                     non_topic.update(seg.terms(form))
         self._non_topic = non_topic
         self._names = {e: entry_names(r) for e, r in assistant.records.items()}
+        # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
+        self._places = {t for form in facts["region"].surface_forms() for t in seg.terms(form)}
+        self._texts: dict[int, str] = {}
         # Words that ask for a field (材料, 电话, 多少钱 …): they say what is asked, not about what.
         self._asking = {t for f in assistant.fields.fields.values() for w in (*f.cues, *f.labels)
                         for t in seg.terms(w)}
@@ -103,6 +108,9 @@ class Conversation:
             fields = [INTENT_FIELDS[intent]]
         region = understood.region or state.region
         reading = a.read(text, fields=fields)
+        several = self.named_pair(reading)
+        if several:
+            return self._several(reading, several, fields, region, state)
         entry = self.follow_up_entry(reading, state)
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
@@ -110,22 +118,50 @@ class Conversation:
         answer = a.answer(reading, fields=fields, region=region)
         return self._reply(answer, state, region)
 
+    def named_pair(self, reading: Reading) -> list[int]:
+        """Entries a question names side by side ("高企和科小分别奖多少"): two or more names joined by 和/与/跟 …"""
+        named = [h for h in reading.result.hits if h.named]
+        if len(named) < 2 or not _JOINED.search(reading.text):
+            return []
+        names = [h.named for h in named]
+        # a name inside another one names one entry, not two
+        distinct = [h.entry for h in named if not any(h.named != n and h.named in n for n in names)]
+        return distinct[:3] if len(distinct) >= 2 else []
+
+    def _several(self, reading: Reading, entries: list[int], fields: list[str], region: str | None,
+                 state: State) -> Reply:
+        answers = [self.assistant.answer(reading, entry=e, fields=fields, region=region) for e in entries]
+        text = fit("\n\n".join(a.answer for a in answers))
+        first = answers[0]
+        updates = {"region": region, "offered": [], "policy": first.policy,
+                   "field": first.field if first.field != "overview" else None, "options": entries}
+        return Reply(text, [], updates, first)
+
     def follow_up_entry(self, reading: Reading, state: State) -> int | None:
         """The entry under discussion when the message is a follow-up about it, else None."""
         current = state.policy
         hits = reading.result.hits
         if current is None or current not in self.assistant.records or not hits:
             return None
-        if reading.scope.topic is not None:
-            return None  # a neighbouring topic the guide does not cover (房贷, 个税汇算 …)
-        named = [h.entry for h in hits if h.named]
+        text_here = self._text_of(current)
+        if reading.scope.topic is not None and not (
+                reading.scope.keyword in text_here and set(reading.fields) & {"materials", "conditions"}):
+            # a neighbouring topic the guide does not cover (房贷, 个税汇算 …); but a word of it that is a
+            # material or condition of the entry under discussion (身份证也得带吗) is about that entry
+            return None
+        named = [h for h in hits if h.named]
         if named:
-            return current if current in named else None
+            if any(h.entry == current for h in named):
+                return current
+            # A name the entry under discussion uses itself ("被列进经营异常名录了还能报吗") is a condition of it.
+            if all(h.named in text_here for h in named):
+                return current
+            return None
         # What the message is about: its words beyond the field it asks and fillers. Words the guide never uses
         # (批下来, 截到) say how the user talks, not what about; a single character says too little.
         known = self.assistant.searcher.known_terms
         content = [t for t in reading.result.terms if t in known and len(t) >= 2 and t not in self._asking
-                   and not set(t) & FUNCTION_CHARS]
+                   and t not in self._places and not set(t) & FUNCTION_CHARS]
         if not content:
             return current  # "办下来要多久", "电话呢": a question about the entry under discussion
         top = hits[0]
@@ -139,6 +175,12 @@ class Conversation:
         if have_here >= FOLLOW_SHARE or margin <= SWITCH_MARGIN:
             return current
         return None
+
+    def _text_of(self, entry: int) -> str:
+        if entry not in self._texts:
+            r = self.assistant.records[entry]
+            self._texts[entry] = normalise_text(r.title + "\n" + "\n".join(s.text for s in r.sections))
+        return self._texts[entry]
 
     def _share(self, terms: Sequence[str], entry: int) -> float:
         """idf-weighted share of the terms that the entry's text contains."""

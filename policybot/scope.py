@@ -37,6 +37,10 @@ class ScopeRules:
     clear_lead: float = 1.0
     clear_dense: float = 0.33
     clear_coverage: float = 0.3
+    # … or its known words outweigh the unknown ones this many times over (idf mass) and a passage is this close:
+    # "退伍兵开个体户，今年才干了5个月" is about 退役军人 个体工商户 减免, not about 才干.
+    known_ratio: float = 1.3
+    known_dense: float = 0.35
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class ScopeDecision:
     reason: str
     unknown_words: tuple[str, ...]
     topic: Topic | None = None
+    keyword: str = ""  # the word that named the neighbouring topic
 
 
 def load_topics(path: Path = NOT_COVERED_FILE) -> list[Topic]:
@@ -94,6 +99,7 @@ def decide(
     quoted: int,
     rules: ScopeRules = ScopeRules(),
     topics: list[Topic] = (),
+    idf=None,
 ) -> ScopeDecision:
     if not result.hits:
         return ScopeDecision(False, "nothing found", ())
@@ -107,7 +113,7 @@ def decide(
     if neighbour is not None:
         topic, keyword = neighbour
         return ScopeDecision(False, f"asks about {topic.name} (“{keyword}”), which the guide does not cover",
-                             unknown, topic)
+                             unknown, topic, keyword)
     if result.mode == "lexical":  # no similarity to go by: words alone decide
         if unknown or result.coverage < rules.coverage_min:
             return ScopeDecision(False, f"the guide lacks its words (coverage {result.coverage:.2f})", unknown)
@@ -115,6 +121,11 @@ def decide(
     lead = top.score - result.hits[1].score if len(result.hits) > 1 else top.score
     clear = lead >= rules.clear_lead and result.best_dense >= rules.clear_dense and \
         result.coverage >= rules.clear_coverage
+    if unknown and idf is not None and result.best_dense >= rules.known_dense:
+        content = [t for t in dict.fromkeys(result.terms) if len(t) >= 2 and t in known and not set(t) & FUNCTION_CHARS]
+        known_mass = sum(idf(t) for t in content)
+        unknown_mass = sum(idf(t) for t in unknown) or 1.0
+        clear = clear or known_mass >= rules.known_ratio * unknown_mass
     if unknown and clear:
         return ScopeDecision(True, f"points at entry {top.entry} (lead {lead:.2f}) despite {'、'.join(unknown)}",
                              unknown)

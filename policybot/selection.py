@@ -14,12 +14,14 @@ from knowledge.records import Record, Section
 
 # A sentence ends at 。；; or a line break; list items (1. （一）) are lines of their own.
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
-_HEADLINE = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）.．、]\s*\S{0,14}[：:]?$")
+# "1.报名登记", "（二）申请材料：", "收费标准：" head what follows; they answer nothing
+_HEADLINE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）.．、]\s*[^\d，。；：:]{0,8}|[^，。；：:]{0,10}[：:])$")
 _FEE = re.compile(r"免收|免缴|不收费|免费|无需缴纳|\d+(?:\.\d+)?元")
 _REFERENCE = re.compile(r"^\d{0,2}[.．、]?\s*《[^》]+》[^，。；]{0,12}[。；;]?$")  # a line that only names a document
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{4}年|截止|截至|之前|以前|前将|每年")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:元|%|倍)|[一二三四五六七八九十百千]+万元|免征|减半|不收费|免收")
+_FULL_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|[次当]年\d{1,2}月\d{1,2}日")
 _DURATION = re.compile(r"\d+\s*(?:个)?(?:工作日|日|天|个月|年)|[一二三四五六七八九十]+个?(?:工作日|日|天|个月|年)")
 
 OVERVIEW_PRIOR = {"amount": 0.5, "conditions": 0.4, "scope": 0.3}  # fields an overview question leads with
@@ -37,6 +39,7 @@ class SelectionWeights:
     shape: float = 0.4  # it has the shape of the answer: an amount for 多少钱, a date for 什么时候, a duration for 多久
     cue: float = 0.5  # it uses a word of the asked field (部门 for 哪个部门)
     number: float = 0.2  # it repeats a number of the question
+    quantity: float = 0.5  # it has a number in the unit of a quantity the question states (30只 → 100只以上)
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,8 @@ def units_of(record: Record) -> list[Unit]:
             line = line.strip()
             if not line:
                 continue
-            if _HEADLINE.match(line) and len(line) <= 16:
-                continue  # "1.报名登记" heads what follows; it answers nothing
+            if _HEADLINE.match(line):
+                continue
             for m in _SENTENCE.finditer(line):
                 piece = m.group(0).strip()
                 if len(re.sub(r"\W", "", piece)) >= 2:
@@ -118,8 +121,11 @@ class Selector:
             score += w.shape * _shape(u.text, fields)
             if cue_words and self.terms(u.text) & cue_words:
                 score += w.cue
-            if numbers and any(n in u.text for n in numbers):
+            if numbers and any(n in u.text for n in numbers if not n.startswith("#")):
                 score += w.number
+            # a quantity in the question ("养了30只") asks against a threshold or rate in the same unit
+            if any(re.search(r"\d\s*" + re.escape(n[1:]), u.text) for n in numbers if n.startswith("#")):
+                score += w.quantity
             if _REFERENCE.match(u.text) and "basis" not in fields:
                 score -= w.shape  # a document's name is where a rule comes from, not the rule
             ranked.append(Ranked(u, score))
@@ -148,7 +154,7 @@ def _shape(text: str, fields: Sequence[str]) -> float:
     if wanted == "amount":
         return 1.0 if _AMOUNT.search(text) else 0.0
     if wanted == "deadline":
-        return 1.0 if _DATE.search(text) else 0.0
+        return 2.0 if _FULL_DATE.search(text) else (1.0 if _DATE.search(text) else 0.0)
     if wanted == "timelimit":
         return 1.0 if _DURATION.search(text) else 0.0
     if wanted == "conditions":
@@ -158,5 +164,11 @@ def _shape(text: str, fields: Sequence[str]) -> float:
     return 0.0
 
 
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(万吨|万元|亿元|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|家|%|平方米|平米)")
+_UNIT_SAME = {"块": "元", "个人": "人", "名": "人", "平米": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
+
+
 def question_numbers(text: str) -> list[str]:
-    return _NUMBER.findall(text)
+    """The numbers of a question and, for quantities, their units ("养了30只" → "30", "只")."""
+    units = [_UNIT_SAME.get(u, u) for _, u in _QUANTITY.findall(text)]
+    return _NUMBER.findall(text) + [f"#{u}" for u in units]

@@ -73,11 +73,15 @@ def test_deadline_written_in_the_process_is_found(assistant):
     assert "次年1月30日前" in answer.answer
 
 
-def test_overview_card(assistant):
+def test_overview_is_short_and_offers_the_rest(assistant):
     answer = assistant.ask("崇军贷")
     assert answer.policy == 26 and answer.field == "overview"
-    for part in ("适用范围", "申报条件", "0483-8331241"):
+    for part in ("适用对象", "申报条件", "0483-8331241"):
         assert part in answer.answer
+    assert len(answer.answer) < 300 and "详细内容" in answer.offers
+    reading = assistant.read("崇军贷")
+    detail = assistant.answer(reading, entry=26, detail=True)
+    assert "适用范围" in detail.answer and len(detail.answer) > len(answer.answer)
 
 
 def test_close_entries_are_told_apart(assistant):
