@@ -23,6 +23,7 @@ from .profile import PROFILE_FACTS, UNKNOWN, describe, known, options
 from .scope import FUNCTION_CHARS
 
 SWITCH_MARGIN = 0.3  # another entry must score this much above the one under discussion to change the topic …
+SIBLING_GAP = 0.8  # how far below the best entry a version for the user's kind of business may rank
 SWITCH_SHARE = 0.25  # … or hold this much more of the message's words (idf-weighted share) than it does
 FOLLOW_SHARE = 0.6  # a message whose words the entry under discussion holds this much of stays with it
 HANDOFF_ENTRY = 56  # 关于建立民营企业诉求解决帮办代办工作机制的通知
@@ -115,8 +116,26 @@ class Conversation:
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=True)
-        answer = a.answer(reading, fields=fields, region=region)
+        fitting = self._fitting_sibling(reading, state)
+        answer = a.answer(reading, entry=fitting, fields=fields, region=region)
         return self._reply(answer, state, region)
+
+    def _fitting_sibling(self, reading: Reading, state: State) -> int | None:
+        """When the best entry is for another kind of business than the user said they run (企业 vs 个体工商户
+        versions of one service), the close entry that is for theirs."""
+        entity = state.profile.get("entity_type")
+        hits = reading.result.hits
+        if not known(entity) or not hits or not reading.scope.covered:
+            return None
+        def fits(entry: int) -> bool:
+            allowed = self.assistant.records[entry].audience.restrict.get("entity_type")
+            return not allowed or entity in allowed
+        if fits(hits[0].entry):
+            return None
+        for h in hits[1:4]:
+            if fits(h.entry) and hits[0].score - h.score <= SIBLING_GAP:
+                return h.entry
+        return None
 
     def named_pair(self, reading: Reading) -> list[int]:
         """Entries a question names side by side ("高企和科小分别奖多少"): two or more names joined by 和/与/跟 …"""
