@@ -20,18 +20,17 @@ SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "sk
 _QUESTION_WORD = re.compile(r"几|多少|什么|啥|哪|谁|怎|咋|吗|么|呢|[?？]|..(?:不|没|没有)[。！!]?$")
 _PLAIN = ("affirm", "deny", "thank", "goodbye")
 QUESTION = "ask_policy"
-# Essentially a choice from a numbered list: "2", "第二个", "选3", "第1项吧" — a number and little else.
-_CHOICE = re.compile(
-    r"^\s*(?:我?(?:选|要|看|看看)\s*)?(?:第\s*)?(?:\d{1,2}|[一二两三四五六七八九十])\s*(?:个|项|条|号|种)?\s*"
-    r"(?:吧|吗|呢|的)?\s*[。.!！]?\s*$"
-)
+# Essentially a choice from a numbered list: "2", "第二个", "选3", "就第4个", "点开第五个看看", "选项二" — a number
+# and words that only point at it.
+_POINTING = re.compile(r"就|我|选项|选|要|看看|看下|看|点开|打开|详细说说|说说|详细|吧|吗|呢|的|这个|那个|[\s。.!！,，]")
+_CHOICE = re.compile(r"^第?(?:\d{1,2}|[一二两三四五六七八九十]|最后一?)(?:个|项|条|号|种)?$")
 _GUIDE_NUMBER = re.compile(r"^\s*(?:看看?|查查?|问问?)?\s*第\s*\d{1,2}\s*项\s*[。.!！]?\s*$")
 _DIGIT = re.compile(r"\d")
 
 
 def is_choice(text: str) -> bool:
     """A message that is essentially a number picked from a list (or a guide entry number: 第46项)."""
-    return bool(_CHOICE.match(text) or _GUIDE_NUMBER.match(text))
+    return bool(_CHOICE.match(_POINTING.sub("", text)) or _GUIDE_NUMBER.match(text))
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,8 @@ class IntentCheck:
             return any(w in t for w in d.more) and "policy" not in entities and len(t) <= 2 * d.smalltalk_max_chars
         if intent == "start_matching":
             return any(w in t for w in d.matching) and "policy" not in entities
+        if intent == "bot_challenge":
+            return any(w in t for w in d.bot)
         if intent in SMALLTALK:
             if intent in _PLAIN and _QUESTION_WORD.search(t):
                 return False
@@ -78,6 +79,8 @@ class IntentCheck:
         if intent == "nlu_fallback" or self.holds(intent, text, entities):
             return intent
         for name, _ in ranking:
-            if name != intent and name != "nlu_fallback" and self.holds(name, text, entities):
+            if name in (intent, "nlu_fallback") or (name in SMALLTALK and intent not in SMALLTALK):
+                continue  # a message that was not small talk does not become a "no" or a "thanks"
+            if self.holds(name, text, entities):
                 return name
         return QUESTION

@@ -198,6 +198,7 @@ DIALOGUE_FILE = HERE / "dialogue.yml"
 class Dialogue:
     """Words that say what kind of turn a message is (knowledge/dialogue.yml)."""
 
+    bot: tuple[str, ...]
     handoff: tuple[str, ...]
     more: tuple[str, ...]
     matching: tuple[str, ...]
@@ -212,7 +213,7 @@ def load_dialogue(path: Path = DIALOGUE_FILE) -> Dialogue:
     if not isinstance(data, dict):
         raise AnnotationError(str(path), "expected a mapping")
     words = {}
-    for key in ("handoff", "more", "matching", "detail", "all_materials", "all_phones"):
+    for key in ("bot", "handoff", "more", "matching", "detail", "all_materials", "all_phones"):
         value = data.get(key)
         if not isinstance(value, list) or not value:
             raise AnnotationError(str(path), f"{key} must be a non-empty list of words")

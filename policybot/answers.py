@@ -22,7 +22,7 @@ from index.search import EntryHit, SearchResult
 from index.segment import Segmenter, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
-from .selection import Ranked, Selector, question_numbers
+from .selection import Ranked, Selector, has_shape, question_numbers
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -31,6 +31,7 @@ CLOSE_CALL = 0.2  # a runner-up within this score of the top entry is named besi
 SIBLING_CALL = 0.8  # … or within this, when its title reads almost the same (企业/个体工商户 versions)
 SIBLING_TITLES = 0.6  # title similarity (difflib ratio) that makes two entries siblings
 SUGGEST_DENSE = 0.55  # a declined question names an entry only when a passage of it is this close (cosine)
+VALUE_FIELDS = ("amount", "deadline", "timelimit", "fee")  # fields whose answer is a value of a known shape
 SHORT_SECTION = 120  # an asked section this short is the answer whole, whatever else the question says
 SECTION_ANSWER = 300  # characters of a whole section given as the answer to a field question
 LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long sentence is kept whole)
@@ -75,6 +76,7 @@ class Answer:
     reason: str = ""
     ranked: list[int] = field(default_factory=list)  # entries in the order search ranked them
     offers: list[str] = field(default_factory=list)  # quick replies that show more ("详细内容", "全部电话" …)
+    asked: list[str] = field(default_factory=list)  # the fields the question asked, in order
 
     def to_dict(self) -> dict:
         return {
@@ -292,7 +294,8 @@ class Composer:
         if phones_asked:
             shown = contacts
         else:
-            shown = contacts[:PHONES_SHOWN]
+            # one phone; with a 旗区 known, its own phone and the league's
+            shown = contacts[:PHONES_SHOWN if region else 1]
         lines = [f"【{title_core(r.title)}】" + (body[0] if body else "")]
         lines.extend(body[1:])
         if shown:
@@ -312,7 +315,7 @@ class Composer:
             offers.append(ALL_PHONES)
         text = fit("\n".join(lines))
         return Answer(question, r.id, r.title, field_key, text, list(shown), self._citation(r, quoted),
-                      alternatives, region, scope.reason, [h.entry for h in result.hits], offers)
+                      alternatives, region, scope.reason, [h.entry for h in result.hits], offers, list(asked))
 
     def lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
              ) -> tuple[list[str], list[Section]]:
@@ -377,6 +380,11 @@ class Composer:
                     continue
                 picks.append(rk)
                 size += len(rk.unit.text)
+            if f in VALUE_FIELDS and not any(has_shape(rk.unit.text, f) for rk in picks):
+                # a question for an amount, a date or a duration gets one, the best-ranked that has it
+                valued = next((rk for rk in ranked if has_shape(rk.unit.text, f)), None)
+                if valued is not None:
+                    picks.append(valued)
             chosen.extend(rk for rk in picks if rk not in chosen)
         if asked and asked[0] == "deadline":
             for s in r.sections_of("deadline"):
@@ -414,7 +422,7 @@ class Composer:
         parts = "、".join(dict.fromkeys(self._heading(s) for s in sections))[:24] if sections else ""
         first = min((s.first_line for s in sections), default=r.first_line)
         last = max((s.last_line for s in sections), default=r.last_line)
-        return f"指南第{r.id}项" + (f"·{parts}" if parts else "") + f"（原文第{first}–{last}行）"
+        return f"指南第{r.id}项" + (f"·{parts}" if parts else "") + f"（第{first}–{last}行）"
 
     # -- the long answer -----------------------------------------------------------------------------------
 
@@ -485,7 +493,7 @@ class Composer:
         citation = self._citation(r, quoted)
         lines.append(f"出处：{citation}")
         return Answer(question, r.id, r.title, field_key, fit("\n\n".join(lines)), contacts, citation,
-                      alternatives, region, scope.reason, [h.entry for h in result.hits])
+                      alternatives, region, scope.reason, [h.entry for h in result.hits], asked=list(asked))
 
     def _overview(self, r: Record, hit: EntryHit | None, terms: set[str]) -> tuple[list[str], list[Section]]:
         body: list[str] = []

@@ -47,11 +47,16 @@ class State:
     """What the conversation remembers between turns (Rasa slots)."""
 
     policy: int | None = None  # the entry under discussion
-    field: str | None = None  # the field last asked about
+    field: str | None = None  # the fields last asked about, comma-separated ("amount,process")
     region: str | None = None
     options: list[int] = dc_field(default_factory=list)  # entries related to the last answer ("还有别的吗")
     offered: list[int] = dc_field(default_factory=list)  # the numbered list the last reply showed, if any
     profile: dict[str, Any] = dc_field(default_factory=dict)
+
+
+    @property
+    def fields(self) -> list[str]:
+        return [f for f in (self.field or "").split(",") if f]
 
 
 @dataclass
@@ -104,7 +109,7 @@ class Conversation:
         fields = understood.fields
         elliptic = not fields and bool(_ELLIPTIC.search(text.strip())) and len(text.strip()) <= 16
         if not fields and state.field and (elliptic or understood.region):
-            fields = [state.field]  # "国家级的呢", "额济纳旗的呢": the last question again, about something else
+            fields = state.fields  # "国家级的呢", "额济纳旗的呢": the last question again, about something else
         if not fields and intent in INTENT_FIELDS:
             fields = [INTENT_FIELDS[intent]]
         region = understood.region or state.region
@@ -149,11 +154,20 @@ class Conversation:
 
     def _several(self, reading: Reading, entries: list[int], fields: list[str], region: str | None,
                  state: State) -> Reply:
-        answers = [self.assistant.answer(reading, entry=e, fields=fields, region=region) for e in entries]
+        names = {h.entry: h.named for h in reading.result.hits if h.named}
+        answers = []
+        for e in entries:
+            # each entry answers the question without the other entries' names in it
+            text = normalise_text(reading.text)
+            for other in entries:
+                if other != e and names.get(other):
+                    text = text.replace(names[other], "")
+            own = self.assistant.read(text, fields=fields)
+            answers.append(self.assistant.answer(own, entry=e, fields=fields, region=region))
         text = fit("\n\n".join(a.answer for a in answers))
         first = answers[0]
         updates = {"region": region, "offered": [], "policy": first.policy,
-                   "field": first.field if first.field != "overview" else None, "options": entries}
+                   "field": ",".join(first.asked) or None, "options": entries}
         return Reply(text, [], updates, first)
 
     def follow_up_entry(self, reading: Reading, state: State) -> int | None:
@@ -220,7 +234,7 @@ class Conversation:
         record = a.records[state.policy]
         if any(t == w or t == "看" + w or t == "查看" + w for w in d.detail):
             reading = a.read(record.title)
-            answer = a.answer(reading, entry=state.policy, fields=[state.field] if state.field else [],
+            answer = a.answer(reading, entry=state.policy, fields=state.fields,
                               region=state.region, detail=True)
             return self._reply(answer, state, state.region, keep_options=True)
         if any(w in t for w in d.all_materials):
@@ -261,7 +275,7 @@ class Conversation:
             updates["options"] = [a.policy for a in answer.alternatives]
             buttons = [self._choice_button(a.policy) for a in answer.alternatives]
             return Reply(answer.answer, buttons, updates, answer)
-        updates.update(policy=answer.policy, field=answer.field if answer.field != "overview" else None)
+        updates.update(policy=answer.policy, field=",".join(answer.asked) or None)
         if not keep_options:
             related = [a.policy for a in answer.alternatives] or [e for e in answer.ranked if e != answer.policy][:3]
             updates["options"] = related[:MAX_OPTIONS]
@@ -294,7 +308,7 @@ class Conversation:
         if entry is None:
             return Reply("没有找到您选的这一项。请回复列表里的序号，或者直接告诉我政策名称。",
                          updates={"offered": state.offered})
-        fields = [state.field] if state.field else []
+        fields = state.fields
         title = self.assistant.records[entry].title
         answer = self.assistant.ask(title, entry=entry, fields=fields, region=state.region)
         return self._reply(answer, state, state.region, keep_options=True)

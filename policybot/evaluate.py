@@ -81,6 +81,7 @@ class Report:
         outside = [o for o in self.outcomes if not o.in_scope]
         predicted_out = [o for o in self.outcomes if o.policy is None]
         ms = np.array([o.ms for o in self.outcomes]) if self.outcomes else np.zeros(1)
+        lengths = [len(o.answer) for o in self.outcomes if o.policy is not None] or [0]
         true_out = sum(1 for o in predicted_out if not o.in_scope)
         return {
             "mode": self.mode,
@@ -93,6 +94,9 @@ class Report:
             "oos_recall": round(true_out / len(outside), 4) if outside else 1.0,
             "p50_ms": round(float(np.percentile(ms, 50)), 2),
             "p95_ms": round(float(np.percentile(ms, 95)), 2),
+            "median_answer_chars": int(np.median(lengths)),
+            "max_answer_chars": max(lengths),
+            "max_answer_bytes": max((len(o.answer.encode("utf-8")) for o in self.outcomes), default=0),
         }
 
     def failures(self) -> list[str]:

@@ -39,6 +39,7 @@ class SelectionWeights:
     shape: float = 0.4  # it has the shape of the answer: an amount for 多少钱, a date for 什么时候, a duration for 多久
     cue: float = 0.5  # it uses a word of the asked field (部门 for 哪个部门)
     number: float = 0.2  # it repeats a number of the question
+    reference: float = 1.5  # taken off a line that only names a document (unless the basis is asked)
     quantity: float = 0.5  # it has a number in the unit of a quantity the question states (30只 → 100只以上)
 
 
@@ -127,7 +128,7 @@ class Selector:
             if any(re.search(r"\d\s*" + re.escape(n[1:]), u.text) for n in numbers if n.startswith("#")):
                 score += w.quantity
             if _REFERENCE.match(u.text) and "basis" not in fields:
-                score -= w.shape  # a document's name is where a rule comes from, not the rule
+                score -= w.reference  # a document's name is where a rule comes from, not the rule
             ranked.append(Ranked(u, score))
         ranked.sort(key=lambda r: (-r.score, r.unit.position))
         return ranked
@@ -146,6 +147,11 @@ class Selector:
         if any(u.section.covers(f) for f in fields[1:]):
             return self.weights.second_field
         return 0.0
+
+
+def has_shape(text: str, field: str) -> bool:
+    """Does the sentence hold a value of the kind the field asks for (an amount, a date, a duration, a fee)?"""
+    return _shape(text, [field]) > 0
 
 
 def _shape(text: str, fields: Sequence[str]) -> float:

@@ -45,3 +45,21 @@ def test_canonical_profile_rejects_unknown_values_with_the_accepted_ones():
         canonical_profile({"age": 30}, FACTS)
     with pytest.raises(ValueError, match="true or false"):
         canonical_profile({"is_veteran": "yes"}, FACTS)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("不招人 信用也没事", {"hires": [], "credit_issue": "无"}),
+    ("不是退伍的，没招啥特殊人员，信用没问题", {"is_veteran": False, "hires": [], "credit_issue": "无"}),
+    ("老板没当过兵，雇了两个大学生", {"is_veteran": False, "hires": ["高校毕业生"]}),
+    ("没报年报，上了异常名录", {"credit_issue": "经营异常名录"}),
+])
+def test_negated_facts_in_one_message(text, expected):
+    found = extract_facts(text, FACTS)
+    assert {k: found.get(k) for k in expected} == expected
+
+
+def test_the_question_for_a_fact_fits_the_entity_type():
+    hires = FACTS["hires"]
+    assert "企业" in hires.question("企业") and "企业" not in hires.question("个体工商户")
+    assert not FACTS["enterprise_size"].applies("农民专业合作社") and FACTS["enterprise_size"].applies("企业")
+    assert FACTS["owner_groups"].applies("个体工商户") and not FACTS["owner_groups"].applies("企业")

