@@ -61,7 +61,8 @@ class IntentCheck:
         if intent == "human_handoff":
             return any(w in t for w in d.handoff)
         if intent == "more_alternatives":
-            return any(w in t for w in d.more) and "policy" not in entities and len(t) <= 2 * d.smalltalk_max_chars
+            return any(w in t for w in d.more) and len(t) <= 2 * d.smalltalk_max_chars \
+                and not self.asks_something(t, entities)
         if intent == "start_matching":
             return any(w in t for w in d.matching) and "policy" not in entities
         if intent == "bot_challenge":
