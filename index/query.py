@@ -41,6 +41,8 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
     办理 inside it.
     """
     q = colloquial(normalise_text(text))
+    for word in fields.not_cues:  # 新材料 is a trade, not 材料 to hand in
+        q = q.replace(word, "＿" * len(word))
     cues = sorted(
         ((cue, key) for key, f in fields.fields.items() for cue in f.cues), key=lambda c: -len(c[0])
     )

@@ -34,6 +34,7 @@ class Fields:
     fields: dict[str, Field]
     compound: dict[str, tuple[str, ...]]
     split: tuple[str, ...]
+    not_cues: tuple[str, ...] = ()  # words that hold a cue without asking for its field (新材料)
 
     def kinds_of_label(self, label: str) -> tuple[str, ...] | None:
         """The field(s) a section heading's label holds, or None when it is no known label."""
@@ -128,7 +129,8 @@ def load_fields(path: Path = FIELDS_FILE) -> Fields:
             raise AnnotationError(str(path), f"compound heading {label!r} names unknown fields {unknown}")
         compound[_bare_label(str(label))] = tuple(kinds)
     split = tuple(_bare_label(str(x)) for x in data.get("split") or ())
-    return Fields(fields=fields, compound=compound, split=split)
+    not_cues = tuple(str(x) for x in data.get("not_cues") or ())
+    return Fields(fields=fields, compound=compound, split=split, not_cues=not_cues)
 
 
 def load_facts(path: Path = FACTS_FILE) -> dict[str, Fact]:
