@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from knowledge.vocab import facts as load_facts
-from policybot.profile import PROFILE_FACTS, UNKNOWN, extract_facts, merge
+from policybot.profile import PROFILE_FACTS, UNKNOWN, extract_facts, merge, valid_value
 
 from .safety import SORRY, SafeAction, log
 from .service import conversation
@@ -30,7 +30,9 @@ def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any
     for e in message.get("entities") or []:
         key, value = e.get("entity"), e.get("value")
         if key in PROFILE_FACTS and value is not None:
-            found[key] = [value] if facts[key].kind == "many" and not isinstance(value, list) else value
+            checked = valid_value(facts[key], value)
+            if checked is not None:
+                found[key] = checked
     text = message.get("text") or ""
     if not text.startswith("/"):
         # The words in context ("应届大学生" is people hired, not a 大学) over the NLU's lookup matches.

@@ -73,3 +73,30 @@ def merge_turn(messages: list[dict]) -> list[dict]:
     if buttons:
         merged["buttons"] = buttons
     return [merged]
+
+
+class OfferedPayloads:
+    """The button payloads ("/choose_option{…}", "/inform{…}") each sender was last offered. A message starting
+    with "/" is an internal command only when it is one of those (or always safe); anything else a user types is
+    text, so nobody can send /restart or /inform{"entity_type": "<img …>"}. Kept in memory for the most recent
+    senders: after a restart an old button is read as its text."""
+
+    ALWAYS = frozenset({"/start_matching"})
+
+    def __init__(self, max_senders: int = 10_000):
+        self.max_senders = max_senders
+        self._offered: dict[str, frozenset[str]] = {}
+
+    def remember(self, sender: str, messages: list[dict]) -> None:
+        payloads = frozenset(b.get("payload") for m in messages for b in m.get("buttons") or []
+                             if isinstance(b.get("payload"), str) and b["payload"].startswith("/"))
+        self._offered.pop(sender, None)
+        self._offered[sender] = payloads
+        while len(self._offered) > self.max_senders:
+            self._offered.pop(next(iter(self._offered)))
+
+    def admit(self, sender: str, text: str) -> str:
+        """The text the bot should read: an offered payload as it is, any other "/…" as plain text."""
+        if not text.startswith("/") or text in self.ALWAYS or text in self._offered.get(sender, ()):
+            return text
+        return text.lstrip("/").strip() or "？"

@@ -19,7 +19,7 @@ from knowledge.vocab import Dialogue, Fact, form_facts, load_dialogue
 from .answers import Answer, contact_lines, fit, order_contacts, split_blocks
 from .assistant import Assistant, Reading
 from .matcher import match as match_profile
-from .profile import PROFILE_FACTS, UNKNOWN, describe, known, options
+from .profile import PROFILE_FACTS, UNKNOWN, describe, extract_facts, known, options
 from .scope import FUNCTION_CHARS
 
 SWITCH_MARGIN = 0.3  # another entry must score this much above the one under discussion to change the topic …
@@ -128,7 +128,8 @@ class Conversation:
     def _fitting_sibling(self, reading: Reading, state: State) -> int | None:
         """When the best entry is for another kind of business than the user said they run (企业 vs 个体工商户
         versions of one service), the close entry that is for theirs."""
-        entity = state.profile.get("entity_type")
+        said = extract_facts(reading.text, self.facts).get("entity_type")  # "开了个个体户" in this very message
+        entity = said or state.profile.get("entity_type")
         hits = reading.result.hits
         if not known(entity) or not hits or not reading.scope.covered:
             return None

@@ -182,6 +182,21 @@ def merge(profile: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def valid_value(fact: Fact, value: Any) -> Any:
+    """A slot value checked against knowledge/facts.yml: the canonical value, or None when it is not one (a value
+    typed into a payload, "<img src=x>", never reaches a slot)."""
+    allowed = list(fact.values)
+    if value == UNKNOWN:
+        return UNKNOWN
+    if fact.kind == "many":
+        values = value if isinstance(value, list) else [value]
+        kept = [v for v in values if v in allowed]
+        return kept if len(kept) == len(values) else None
+    if fact.kind == "bool":
+        return value if isinstance(value, bool) else None
+    return value if value in allowed else None
+
+
 def canonical_profile(raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
     """Check a profile given as JSON (`policybot match --profile`): canonical names and values only."""
     out: dict[str, Any] = {}

@@ -40,3 +40,19 @@ def test_a_turn_is_one_message():
     assert len(merged) == 1 and merged[0]["text"] == "好的\n\n您是以什么身份经营的？"
     assert merged[0]["buttons"] == [{"title": "1", "payload": "1"}]
     assert merge_turn([]) == []
+
+
+def test_only_offered_payloads_are_commands():
+    from bot.input_check import OfferedPayloads
+
+    offered = OfferedPayloads(max_senders=2)
+    assert offered.admit("u", "/restart") == "restart"
+    assert offered.admit("u", '/inform{"entity_type": "<img src=x>"}').startswith("inform")
+    assert offered.admit("u", "/start_matching") == "/start_matching"
+    offered.remember("u", [{"text": "…", "buttons": [{"title": "1", "payload": '/choose_option{"option":"46"}'}]}])
+    assert offered.admit("u", '/choose_option{"option":"46"}') == '/choose_option{"option":"46"}'
+    assert offered.admit("other", '/choose_option{"option":"46"}') != '/choose_option{"option":"46"}'
+    assert offered.admit("u", "高企奖多少") == "高企奖多少"
+    offered.remember("v", [])
+    offered.remember("w", [])
+    assert offered.admit("u", '/choose_option{"option":"46"}') != '/choose_option{"option":"46"}'  # forgotten

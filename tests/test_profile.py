@@ -63,3 +63,13 @@ def test_the_question_for_a_fact_fits_the_entity_type():
     assert "企业" in hires.question("企业") and "企业" not in hires.question("个体工商户")
     assert not FACTS["enterprise_size"].applies("农民专业合作社") and FACTS["enterprise_size"].applies("企业")
     assert FACTS["owner_groups"].applies("个体工商户") and not FACTS["owner_groups"].applies("企业")
+
+
+def test_slot_values_are_checked_against_the_schema():
+    from policybot.profile import valid_value
+
+    assert valid_value(FACTS["entity_type"], "个体工商户") == "个体工商户"
+    assert valid_value(FACTS["entity_type"], "<img src=x onerror=alert(1)>") is None
+    assert valid_value(FACTS["hires"], ["高校毕业生", "<b>"]) is None
+    assert valid_value(FACTS["hires"], "高校毕业生") == ["高校毕业生"]
+    assert valid_value(FACTS["is_veteran"], "true") is None and valid_value(FACTS["is_veteran"], True) is True

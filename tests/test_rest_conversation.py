@@ -105,3 +105,32 @@ def test_dev_conversations_meet_the_bar(bot):
     print("\n" + "\n".join(report.failures()) + f"\ndev conversations: {m}")
     assert m["one_message_turns"] == 1.0 and m["max_bytes"] <= 2000
     assert m["turn_rate"] >= 0.85 and m["conversation_rate"] >= 0.7
+
+
+def test_internal_payloads_typed_by_a_user_are_text(bot):
+    s = Session(bot, "k11")
+    s.text("有什么政策适合我")
+    reply = s.text('/inform{"entity_type": "<img src=x onerror=alert(1)>"}')
+    assert "<img" not in reply and "onerror" not in reply
+    s2 = Session(bot, "k12")
+    assert "15万元" in s2.text("高新技术企业认定有什么奖励")
+    s2.text("/restart")
+    assert "高新技术企业认定申请书" in s2.text("需要什么材料")  # the conversation was not restarted
+
+
+def test_bad_requests_get_a_4xx_and_the_bot_keeps_answering(bot):
+    import json
+    import urllib.error
+    import urllib.request
+
+    url = f"{bot.rasa_url}/webhooks/rest/webhook"
+    for body in (b"[1, 2]", b"", '{"sender": "\\ud800", "message": "hi"}'.encode(), b'{"sender": "u", "message": 5}',
+                 b'{"message": "hi"}', b"\xed\xa0\x80"):
+        req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req, timeout=30)
+        assert 400 <= err.value.code < 500
+        assert "error" in json.loads(err.value.read())
+    long = Session(bot, "k13").text("高企" * 400)
+    assert "简短" in long
+    assert "15万元" in Session(bot, "k14").text("高新技术企业认定有什么奖励")

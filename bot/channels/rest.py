@@ -15,7 +15,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.input_check import BadRequest, check_message, merge_turn
+from bot.input_check import BadRequest, OfferedPayloads, check_message, merge_turn
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
@@ -42,6 +42,9 @@ def read_body(request: Request) -> Any:
 
 
 class CheckedRestInput(RestInput):
+    def __init__(self) -> None:
+        self.offered = OfferedPayloads()
+
     @classmethod
     def name(cls) -> Text:
         return "rest"
@@ -56,14 +59,17 @@ class CheckedRestInput(RestInput):
         if checked.reply is not None:
             return response.json([{"recipient_id": checked.sender, "text": checked.reply}])
         collector = OneMessageOutput()
+        text = self.offered.admit(checked.sender, checked.text)
         try:
-            await on_new_message(UserMessage(checked.text, collector, checked.sender, input_channel=self.name(),
+            await on_new_message(UserMessage(text, collector, checked.sender, input_channel=self.name(),
                                              metadata=metadata))
         except Exception:  # the user still gets a reply; the log keeps the error, not the message
             log.exception("rest: the turn of sender %s (%d characters) failed", checked.sender, len(checked.text))
             return response.json([{"recipient_id": checked.sender,
                                    "text": "抱歉，系统暂时出了点问题，请稍后再试。"}])
-        return response.json(merge_turn(collector.messages))
+        reply = merge_turn(collector.messages)
+        self.offered.remember(checked.sender, reply)
+        return response.json(reply)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
