@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from typing import Sequence
@@ -59,13 +60,29 @@ class Assistant:
         self.topics = load_topics()
         self.searcher = index.searcher(weights)
         # Words the guide uses, and the words that ask for one of its fields (办完, 多久 …): neither is foreign.
-        self._known = set(self.searcher.known_terms) | {
-            t for f in fields.fields.values() for w in f.cues for t in index.segmenter.terms(w)}
+        self._asking = {t for f in fields.fields.values() for w in (*f.cues, *f.labels)
+                        for t in index.segmenter.terms(w)}
+        self._known = set(self.searcher.known_terms) | self._asking
         self.composer = Composer(records, fields, index.segmenter, index.lexical.idf, index.embedder.encode)
         self.speller = make_speller(records, index.segmenter)
 
     def correct(self, question: str) -> str:
-        return self.speller.correct(question).text if self.speller is not None else question
+        """The question with near-spellings of the guide's words corrected. A typo that jieba glued to the next
+        word ("稳岗反还要" cut as 稳岗反/还要) is tried again with the characters after it."""
+        if self.speller is None:
+            return question
+        text = self.speller.correct(question).text
+        for word in self.index.segmenter.words(text):
+            if len(word) < 2 or word in self._known or not _CJK_WORD.match(word):
+                continue
+            at = text.find(word)
+            for extra in (1, 2):
+                span = text[at: at + len(word) + extra]
+                fixed = self.speller.correct(span)
+                if fixed.replacements and fixed.text != span:
+                    text = text[:at] + fixed.text + text[at + len(span):]
+                    break
+        return text
 
     def read(self, question: str, *, fields: Sequence[str] | None = None, mode: str = "hybrid") -> Reading:
         """Understand and search a message once: every entry is scored, so a follow-up can compare the entry
@@ -99,7 +116,7 @@ class Assistant:
 
     def scope(self, result: SearchResult) -> ScopeDecision:
         quoted = result.hits[0].quoted if result.hits else 0
-        return decide(result, self._known, quoted, self.rules, self.topics, self.index.lexical.idf)
+        return decide(result, self._known, quoted, self.rules, self.topics, self.index.lexical.idf, self._asking)
 
     def ask(
         self,
@@ -130,6 +147,7 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
     return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add))
 
 
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 _lock = threading.Lock()
 _assistant: Assistant | None = None
 

@@ -35,7 +35,7 @@ class ScopeRules:
     # A word the guide never uses does not make a question "not covered" when the rest of it points clearly at
     # one entry: it leads the runner-up by this much, is this close, and holds this share of the question.
     clear_lead: float = 1.0
-    clear_dense: float = 0.33
+    clear_dense: float = 0.3
     clear_coverage: float = 0.3
     # … or its known words outweigh the unknown ones this many times over (idf mass) and a passage is this close:
     # "退伍兵开个体户，今年才干了5个月" is about 退役军人 个体工商户 减免, not about 才干.
@@ -100,6 +100,7 @@ def decide(
     rules: ScopeRules = ScopeRules(),
     topics: list[Topic] = (),
     idf=None,
+    asking: set[str] | frozenset[str] = frozenset(),
 ) -> ScopeDecision:
     if not result.hits:
         return ScopeDecision(False, "nothing found", ())
@@ -121,11 +122,15 @@ def decide(
     lead = top.score - result.hits[1].score if len(result.hits) > 1 else top.score
     clear = lead >= rules.clear_lead and result.best_dense >= rules.clear_dense and \
         result.coverage >= rules.clear_coverage
-    if unknown and idf is not None and result.best_dense >= rules.known_dense:
-        content = [t for t in dict.fromkeys(result.terms) if len(t) >= 2 and t in known and not set(t) & FUNCTION_CHARS]
-        known_mass = sum(idf(t) for t in content)
-        unknown_mass = sum(idf(t) for t in unknown) or 1.0
-        clear = clear or known_mass >= rules.known_ratio * unknown_mass
+    if unknown:
+        # what the question is about, in the guide's words (not the words that only ask for a field)
+        words = [t for t in dict.fromkeys(result.terms) if len(t) >= 2 and t in known and not set(t) & FUNCTION_CHARS]
+        # "ETC在哪里办": nothing but the unknown word says what it is about
+        clear = clear and any(t not in asking for t in words)
+        if idf is not None and result.best_dense >= rules.known_dense:
+            known_mass = sum(idf(t) for t in words)
+            unknown_mass = sum(idf(t) for t in unknown) or 1.0
+            clear = clear or known_mass >= rules.known_ratio * unknown_mass
     if unknown and clear:
         return ScopeDecision(True, f"points at entry {top.entry} (lead {lead:.2f}) despite {'、'.join(unknown)}",
                              unknown)
