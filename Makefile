@@ -3,13 +3,17 @@ PYTHON ?= python3
 APP := .venv/bin/python
 RASA := .venv-rasa/bin/python
 
-.PHONY: run test envs env-app env-rasa build model lock-app lock-rasa clean
+.PHONY: run test test-fast envs env-app env-rasa build model lock-app lock-rasa clean
 
 run: envs build
 	$(APP) -m policybot.services run
 
 test: envs build model
 	$(APP) -m pytest
+
+# the edit-test loop: unit tests and retrieval quality, no servers (under a minute warm)
+test-fast: env-app build
+	$(APP) -m pytest -m "not slow"
 
 envs: env-app env-rasa
 

@@ -120,6 +120,13 @@ def order_contacts(contacts: Sequence[Contact], region: str | None) -> list[Cont
     return sorted(contacts, key=lambda c: 0 if c.region == region else (1 if c.region is None else 2))
 
 
+def short_name(r: Record, longest: int = 24) -> str:
+    """The entry's name for a chat reply: its title, or its first alias where the title is a whole sentence
+    (内蒙古自治区关于进一步做好失信行为纠正后的信用信息修复工作的实施方案 → 信用修复一件事)."""
+    name = title_core(r.title)
+    return r.aliases[0] if len(name) > longest and r.aliases else name
+
+
 def fit(text: str, limit: int = REPLY_BYTES) -> str:
     """The text cut to `limit` UTF-8 bytes at a line end, with a note that it was cut (the source line is kept)."""
     if len(text.encode("utf-8")) <= limit:
@@ -296,7 +303,7 @@ class Composer:
         else:
             # one phone; with a 旗区 known, its own phone and the league's
             shown = contacts[:PHONES_SHOWN if region else 1]
-        lines = [f"【{title_core(r.title)}】" + (body[0] if body else "")]
+        lines = [f"【{short_name(r)}】" + (body[0] if body else "")]
         lines.extend(body[1:])
         if shown:
             lines.append("咨询电话：" + "；".join(contact_lines(shown)))
@@ -386,6 +393,14 @@ class Composer:
                 if valued is not None:
                     picks.append(valued)
             chosen.extend(rk for rk in picks if rk not in chosen)
+        # a sentence that ends in "；" goes on in the next one (对一般事项…3个工作日；对复杂事项…10个工作日)
+        size = sum(len(rk.unit.text) for rk in chosen)
+        for rk in list(chosen):
+            if rk.unit.text.endswith(("；", ";")):
+                nxt = self.selector.next_unit(r, rk.unit)
+                if nxt is not None and all(c.unit != nxt for c in chosen) and size + len(nxt.text) <= LEAD_CHARS:
+                    chosen.insert(chosen.index(rk) + 1, Ranked(nxt, rk.score))
+                    size += len(nxt.text)
         if asked and asked[0] == "deadline":
             for s in r.sections_of("deadline"):
                 if all(rk.unit.section != s for rk in chosen) and len(s.text) <= 80:
@@ -419,7 +434,8 @@ class Composer:
         return SequenceMatcher(None, a, b).ratio() >= SIBLING_TITLES
 
     def _short_citation(self, r: Record, sections: Sequence[Section]) -> str:
-        parts = "、".join(dict.fromkeys(self._heading(s) for s in sections))[:24] if sections else ""
+        parts = "、".join(dict.fromkeys(self._heading(s) for s in sections)) if sections else ""
+        parts = parts if len(parts) <= 8 else ""  # one short heading says where; a list of them is noise
         first = min((s.first_line for s in sections), default=r.first_line)
         last = max((s.last_line for s in sections), default=r.last_line)
         return f"指南第{r.id}项" + (f"·{parts}" if parts else "") + f"（第{first}–{last}行）"

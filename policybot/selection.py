@@ -133,6 +133,14 @@ class Selector:
         ranked.sort(key=lambda r: (-r.score, r.unit.position))
         return ranked
 
+    def next_unit(self, record: Record, unit: Unit) -> Unit | None:
+        """The sentence after `unit` in the same section, if any."""
+        units, _ = self._units(record)
+        after = unit.position + 1
+        if after < len(units) and units[after].section == unit.section:
+            return units[after]
+        return None
+
     @staticmethod
     def _relative(values: list[float]) -> np.ndarray:
         arr = np.array(values, dtype=float)

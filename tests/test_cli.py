@@ -6,6 +6,9 @@ import subprocess
 import sys
 
 from .conftest import ROOT
+import pytest
+
+pytestmark = pytest.mark.slow
 
 
 def run_cli(*args, tmp_path):

@@ -16,6 +16,8 @@ from knowledge.vocab import load_facts, load_fields
 
 from .conftest import GUIDE, ROOT
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

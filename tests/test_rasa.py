@@ -18,6 +18,8 @@ from policybot import services
 
 from .conftest import ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.rasa]
+
 RASA = [str(services.RASA_PYTHON), "-m", "rasa"]
 ENV = {**__import__("os").environ, **services.RASA_ENV}
 BOT_TESTS = Path(__file__).resolve().parent / "bot"

@@ -11,6 +11,8 @@ from policybot.converse import load_conversations, play
 
 from .conftest import DATA
 
+pytestmark = [pytest.mark.slow, pytest.mark.rasa]
+
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
