@@ -406,7 +406,8 @@ class Composer:
                 if all(rk.unit.section != s for rk in chosen) and len(s.text) <= 80:
                     return [f"{self._heading(s)}：{s.text}"] + [rk.unit.text for rk in chosen], \
                         [s] + [rk.unit.section for rk in chosen]
-        return [rk.unit.text for rk in chosen], list(dict.fromkeys(rk.unit.section for rk in chosen))
+        texts = list(dict.fromkeys(rk.unit.text for rk in chosen))  # two sub-lists may open with the same item
+        return texts, list(dict.fromkeys(rk.unit.section for rk in chosen))
 
     def _overview_lead(self, r: Record, terms: set[str], result: SearchResult, numbers: Sequence[str]
                        ) -> tuple[list[str], list[Section]]:

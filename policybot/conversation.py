@@ -120,7 +120,7 @@ class Conversation:
         entry = self.follow_up_entry(reading, state)
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
-            return self._reply(answer, state, region, keep_options=True)
+            return self._reply(answer, state, region, keep_options=entry == state.policy)
         fitting = self._fitting_sibling(reading, state)
         answer = a.answer(reading, entry=fitting, fields=fields, region=region)
         return self._reply(answer, state, region)
@@ -172,7 +172,8 @@ class Conversation:
         return Reply(text, [], updates, first)
 
     def follow_up_entry(self, reading: Reading, state: State) -> int | None:
-        """The entry under discussion when the message is a follow-up about it, else None."""
+        """The entry the message is about when the conversation decides it: the entry under discussion for a
+        follow-up, another entry the message names beside it; None when the search decides."""
         current = state.policy
         hits = reading.result.hits
         if current is None or current not in self.assistant.records or not hits:
@@ -185,12 +186,12 @@ class Conversation:
             return None
         named = [h for h in hits if h.named]
         if named:
-            if any(h.entry == current for h in named):
-                return current
-            # A name the entry under discussion uses itself ("被列进经营异常名录了还能报吗") is a condition of it.
-            if all(h.named in text_here for h in named):
-                return current
-            return None
+            # A name the entry under discussion uses itself ("被列进经营异常名录了还能报吗") is a condition of it;
+            # another name is a new topic ("六税两费小型微利企业能享受不" after 小型微利企业: 六税两费).
+            others = [h for h in named if h.entry != current and h.named not in text_here]
+            if others:
+                return others[0].entry
+            return current
         # What the message is about: its words beyond the field it asks and fillers. Words the guide never uses
         # (批下来, 截到) say how the user talks, not what about; a single character says too little.
         known = self.assistant.searcher.known_terms
