@@ -67,6 +67,9 @@ class ValidateProfileForm(FormValidationAction):
         found = facts_from_message(tracker, requested)
         if requested and requested not in found and intent == "skip" and confidence >= 0.6:
             found[requested] = UNKNOWN
+        if requested and requested not in found and len(found) >= 2:
+            # the user described themselves at length without this fact: not asked again ("文创工作室")
+            found[requested] = UNKNOWN
         asks = intent in QUESTION_INTENTS and confidence >= 0.6 and conv.asks_question(text)
         if asks:
             found = {k: v for k, v in found.items() if k == requested}  # a question's words are not facts
