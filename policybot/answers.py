@@ -180,8 +180,9 @@ class Composer:
         """The question's terms beyond the entry's names and the field it asks: "营业收入有没有要求" has one
         (营业收入), "节水技术改造项目的申报条件" none — it wants the whole section."""
         out = set(terms) - self.terms_of(r.title) - self._asking
-        for alias in r.aliases:
-            out -= self.terms_of(alias)
+        if r.kind == "service":  # a policy document's aliases name its parts (科技金融 in 金融五篇大文章)
+            for alias in r.aliases:
+                out -= self.terms_of(alias)
         return {t for t in out if (len(t) >= 2 or t.isdigit()) and not set(t) & FUNCTION_CHARS}
 
     # -- pieces ---------------------------------------------------------------------------------------------
@@ -334,7 +335,15 @@ class Composer:
             sections = r.sections_of("materials")
             if sections:
                 text = "\n".join(s.text for s in sections)
-                return ["申报材料：\n" + self.excerpt(text, set(result.terms), 900)], sections
+                body = ["申报材料：\n" + self.excerpt(text, set(result.terms), 900)]
+                if len(asked) > 1 and asked[1] != "contact":
+                    # "申报表报到哪里", "要什么材料，去哪交": the other field's best sentence too
+                    ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[1:2], result.vector)
+                    best = next((rk for rk in ranked if rk.unit.section.covers(asked[1])), None)
+                    if best is not None:
+                        body.append(best.unit.text)
+                        sections = [*sections, best.unit.section]
+                return body, sections
         ordinal = ordinal_part(question) if r.kind == "document" else None
         if ordinal is not None:
             for s in r.sections:
