@@ -356,8 +356,17 @@ class Composer:
             # Nothing asked beyond the field: the field's sections are the answer, shortened if long.
             sections = list(dict.fromkeys(s for f in asked if f != "contact" for s in r.sections_of(f)))
             if sections:
-                parts = [(f"{self._heading(s)}：" if len(sections) > 1 else "") + s.text for s in sections]
-                body = [self.excerpt("\n".join(parts), set(result.terms), SECTION_ANSWER)]
+                # each asked field in its turn, the first one first (办理时限 before the conditions it sits beside)
+                body, room, used = [], SECTION_ANSWER, []
+                for sec in sections:
+                    if room <= 40:
+                        break
+                    part = (f"{self._heading(sec)}：" if len(sections) > 1 else "") + sec.text
+                    piece = self.excerpt(part, set(result.terms), room)
+                    body.append(piece)
+                    used.append(sec)
+                    room -= len(piece)
+                sections = used
                 if specific:
                     # a short section and a question that says more: the sentence that matches it best too
                     ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector,

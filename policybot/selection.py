@@ -125,7 +125,8 @@ class Selector:
             if numbers and any(n in u.text for n in numbers if not n.startswith("#")):
                 score += w.number
             # a quantity in the question ("养了30只") asks against a threshold or rate in the same unit
-            if any(re.search(r"\d\s*" + re.escape(n[1:]), u.text) for n in numbers if n.startswith("#")):
+            if any(re.search(r"[\d一二两三四五六七八九十]\s*" + re.escape(n[1:]), u.text)
+                   for n in numbers if n.startswith("#")):
                 score += w.quantity
             if _REFERENCE.match(u.text) and "basis" not in fields:
                 score -= w.reference  # a document's name is where a rule comes from, not the rule
