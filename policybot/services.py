@@ -102,6 +102,9 @@ def runtime_endpoints(action_url: str, env: dict[str, str] | None = None) -> dic
         db = Path(env.get("TRACKER_DB_PATH", config.get("tracker_store", {}).get("db", "var/tracker.db")))
         db = db if db.is_absolute() else ROOT / db
         db.parent.mkdir(parents=True, exist_ok=True)
+        # conversations hold what users typed (names, phones): readable by the service's own user only
+        os.close(os.open(db, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(db, 0o600)
         config["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(db)}
     if env.get("LOCK_STORE_REDIS_HOST"):
         config["lock_store"] = {
@@ -167,9 +170,12 @@ class Services:
                                             allow_unicode=True), encoding="utf-8")
         actions = self._spawn([APP_PYTHON, "-m", "actions.server", "--port", str(self.action_port),
                                "--host", self.interface], {})
+        # Browsers may call the REST channel only from the origins configured (none by default, not "*").
+        origins = os.environ.get("POLICYBOT_CORS_ORIGINS", "").split()
+        cors = ["--cors", *origins] if origins else []
         rasa = self._spawn([RASA_PYTHON, "-m", "rasa", "run", "--model", MODEL, "--endpoints", endpoints,
                             "--credentials", ROOT / "credentials.yml", "--port", str(self.rasa_port),
-                            "--interface", self.interface, "--cors", "*"], RASA_ENV)
+                            "--interface", self.interface, *cors], RASA_ENV)
         try:
             wait_for(f"{self.action_url}/health", timeout, actions)
             wait_for(f"{self.rasa_url}/", timeout, rasa)

@@ -27,3 +27,14 @@ def test_postgres_and_redis_for_several_instances():
 def test_training_inputs_cover_what_the_model_is_built_from():
     names = {p.name for p in services.training_inputs()}
     assert {"config.yml", "domain.yml", "nlu.yml", "rules.yml", "stories.yml", "lookups.yml", "userdict.txt"} <= names
+
+
+def test_the_sqlite_tracker_store_is_private(tmp_path):
+    import stat
+
+    from policybot.services import runtime_endpoints
+
+    db = tmp_path / "var" / "tracker.db"
+    config = runtime_endpoints("http://localhost:5055/webhook", {"TRACKER_DB_PATH": str(db)})
+    assert config["tracker_store"]["db"] == str(db)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
