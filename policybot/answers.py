@@ -158,7 +158,8 @@ def contact_lines(contacts: Sequence[Contact]) -> list[str]:
 
 
 class Composer:
-    def __init__(self, records: Sequence[Record], fields: Fields, segmenter: Segmenter, idf, encode=None):
+    def __init__(self, records: Sequence[Record], fields: Fields, segmenter: Segmenter, idf, encode=None,
+                 asking: frozenset[str] = frozenset()):
         self.records = {r.id: r for r in records}
         self.fields = fields
         self.segmenter = segmenter
@@ -166,14 +167,9 @@ class Composer:
         # The guide's lines are few and fixed: segment each once, not on every question.
         self.terms_of = lru_cache(maxsize=50_000)(lambda text: frozenset(segmenter.terms(text)))
         # Words that ask for a field (材料, 多少钱, 条件 …) or name one: they pick the section, not the sentence.
-        self._asking: set[str] = set()
-        field_words: dict[str, frozenset[str]] = {}
-        for key, f in fields.fields.items():
-            words = {t for w in (*f.cues, *f.labels) for t in segmenter.terms(w) if len(t) >= 2}
-            field_words[key] = frozenset(words)
-            self._asking.update(segmenter.terms(w) for w in ())
-            for w in (*f.cues, *f.labels):
-                self._asking.update(segmenter.terms(w))
+        self._asking = asking
+        field_words = {key: frozenset(t for w in (*f.cues, *f.labels) for t in segmenter.terms(w) if len(t) >= 2)
+                       for key, f in fields.fields.items()}
         self.selector = Selector(self.terms_of, idf, encode, field_words)
 
     def specific_terms(self, r: Record, terms: Sequence[str]) -> set[str]:

@@ -60,10 +60,11 @@ class Assistant:
         self.topics = load_topics()
         self.searcher = index.searcher(weights)
         # Words the guide uses, and the words that ask for one of its fields (办完, 多久 …): neither is foreign.
-        self._asking = {t for f in fields.fields.values() for w in (*f.cues, *f.labels)
-                        for t in index.segmenter.terms(w)}
-        self._known = set(self.searcher.known_terms) | self._asking
-        self.composer = Composer(records, fields, index.segmenter, index.lexical.idf, index.embedder.encode)
+        self.asking_terms = frozenset(t for f in fields.fields.values() for w in (*f.cues, *f.labels)
+                                      for t in index.segmenter.terms(w))
+        self._known = set(self.searcher.known_terms) | self.asking_terms
+        self.composer = Composer(records, fields, index.segmenter, index.lexical.idf, index.embedder.encode,
+                                 self.asking_terms)
         self.speller = make_speller(records, index.segmenter)
 
     def correct(self, question: str) -> str:
@@ -116,7 +117,7 @@ class Assistant:
 
     def scope(self, result: SearchResult) -> ScopeDecision:
         quoted = result.hits[0].quoted if result.hits else 0
-        return decide(result, self._known, quoted, self.rules, self.topics, self.index.lexical.idf, self._asking)
+        return decide(result, self._known, quoted, self.rules, self.topics, self.index.lexical.idf, self.asking_terms)
 
     def ask(
         self,

@@ -88,8 +88,7 @@ class Conversation:
         self._places = {t for form in facts["region"].surface_forms() for t in seg.terms(form)}
         self._texts: dict[int, str] = {}
         # Words that ask for a field (材料, 电话, 多少钱 …): they say what is asked, not about what.
-        self._asking = {t for f in assistant.fields.fields.values() for w in (*f.cues, *f.labels)
-                        for t in seg.terms(w)}
+        self._asking = assistant.asking_terms
 
     # -- questions ------------------------------------------------------------------------------------------
 
