@@ -99,3 +99,8 @@ def test_profile_questions_fit_the_entity_type(conv):
     assert "enterprise_size" not in conv.missing_facts({"entity_type": "个体工商户"})
     assert "owner_groups" not in conv.missing_facts({"entity_type": "企业"})
     assert "企业" not in conv.ask_fact("hires", "个体工商户").text
+
+
+def test_asking_the_phone_number_is_not_asking_an_amount(conv):
+    _, reply = play(conv, "养了60只鸵鸟幼鸟能补不", "电话多少")
+    assert "0483-8339956" in reply and "100元" not in reply
