@@ -40,7 +40,7 @@ class SelectionWeights:
     cue: float = 0.5  # it uses a word of the asked field (部门 for 哪个部门)
     number: float = 0.2  # it repeats a number of the question
     reference: float = 1.5  # taken off a line that only names a document (unless the basis is asked)
-    quantity: float = 0.5  # it has a number in the unit of a quantity the question states (30只 → 100只以上)
+    quantity: float = 1.0  # it has a number in the unit of a quantity the question states (30只 → 100只以上)
 
 
 @dataclass(frozen=True)
