@@ -80,6 +80,10 @@ class ValidateProfileForm(FormValidationAction):
                 reply = conv.answer(text, state_of(tracker), intent)
                 utter(dispatcher, reply)
                 events += slot_events(reply.updates)
+            elif intent == "human_handoff":
+                # a request for a person (the intent check kept it only with such words): the phones and the
+                # 帮办代办 route, then the form asks again
+                utter(dispatcher, conv.handoff(state_of(tracker)))
             else:
                 dispatcher.utter_message(text=NOT_UNDERSTOOD)
             events.append(SlotSet("last_unparsed", text))

@@ -22,7 +22,7 @@ from index.search import EntryHit, SearchResult
 from index.segment import Segmenter, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
-from .selection import Ranked, Selector, has_shape, question_numbers
+from .selection import Numbers, Ranked, Selector, has_shape, question_numbers
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -423,7 +423,7 @@ class Composer:
         texts = list(dict.fromkeys(rk.unit.text for rk in chosen))  # two sub-lists may open with the same item
         return texts, list(dict.fromkeys(rk.unit.section for rk in chosen))
 
-    def _overview_lead(self, r: Record, terms: set[str], result: SearchResult, numbers: Sequence[str]
+    def _overview_lead(self, r: Record, terms: set[str], result: SearchResult, numbers: Numbers
                        ) -> tuple[list[str], list[Section]]:
         """A question that only names the entry: who it is for and what it gives, one sentence each."""
         body: list[str] = []

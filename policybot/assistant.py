@@ -85,12 +85,13 @@ class Assistant:
                     break
         return text
 
-    def read(self, question: str, *, fields: Sequence[str] | None = None, mode: str = "hybrid") -> Reading:
+    def read(self, question: str, *, fields: Sequence[str] | None = None, mode: str = "hybrid",
+             corrected: str | None = None) -> Reading:
         """Understand and search a message once: every entry is scored, so a follow-up can compare the entry
-        under discussion with the best one."""
+        under discussion with the best one. `corrected` is the question already spell-corrected by the caller."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        text = self.correct(question)
+        text = corrected if corrected is not None else self.correct(question)
         understood = self.understand(text)
         wanted = list(fields) if fields is not None else understood.fields
         result = self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records))

@@ -104,7 +104,8 @@ class Conversation:
         if quick is not None:
             return quick
         a = self.assistant
-        understood = a.understand(a.correct(text))
+        corrected = a.correct(text)
+        understood = a.understand(corrected)
         fields = understood.fields
         elliptic = not fields and bool(_ELLIPTIC.search(text.strip())) and len(text.strip()) <= 16
         if not fields and state.field and (elliptic or understood.region):
@@ -112,7 +113,7 @@ class Conversation:
         if not fields and intent in INTENT_FIELDS:
             fields = [INTENT_FIELDS[intent]]
         region = understood.region or state.region
-        reading = a.read(text, fields=fields)
+        reading = a.read(text, fields=fields, corrected=corrected)
         several = self.named_pair(reading)
         if several:
             return self._several(reading, several, fields, region, state)

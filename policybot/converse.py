@@ -8,7 +8,6 @@ A turn passes when the reply's text messages, joined, with white space removed a
 from __future__ import annotations
 
 import json
-import re
 import time
 import urllib.request
 import uuid
@@ -18,28 +17,17 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-_DASHES = re.compile(r"[—–－]")
+from .evaluate import normalise_for_match, read_jsonl
 
 Send = Callable[[str, str], list[dict]]
 
 
-def normalise(text: str) -> str:
-    return _DASHES.sub("-", re.sub(r"\s+", "", text))
-
-
 def load_conversations(path: Path) -> list[dict[str, Any]]:
-    out = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            conv = json.loads(line)
-        except ValueError as exc:
-            raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
-        if not isinstance(conv, dict) or not isinstance(conv.get("turns"), list):
-            raise ValueError(f"{path}:{n}: a conversation needs 'turns'")
-        out.append(conv)
-    return out
+    conversations = read_jsonl(path, ("turns",), "a conversation")
+    for conv in conversations:
+        if not isinstance(conv["turns"], list):
+            raise ValueError(f"{path}: conversation {conv.get('id', '?')}: 'turns' must be a list")
+    return conversations
 
 
 @dataclass
@@ -58,13 +46,13 @@ class Turn:
 
     @property
     def missing(self) -> list[str]:
-        t = normalise(self.text)
-        return [m for m in self.must if normalise(m) not in t]
+        t = normalise_for_match(self.text)
+        return [m for m in self.must if normalise_for_match(m) not in t]
 
     @property
     def forbidden(self) -> list[str]:
-        t = normalise(self.text)
-        return [m for m in self.must_not if normalise(m) in t]
+        t = normalise_for_match(self.text)
+        return [m for m in self.must_not if normalise_for_match(m) in t]
 
     @property
     def passed(self) -> bool:

@@ -13,27 +13,32 @@ import numpy as np
 
 from .assistant import Assistant
 
-_DASHES = re.compile(r"(?<=\d)[—–－-](?=\d)")
+_DASHES = re.compile(r"[—–－]")
 
 
 def normalise_for_match(text: str) -> str:
-    """As the evaluation compares: no white space, every dash in a number written as '-'."""
+    """As the evaluation sets compare (../shared/eval/README.md): no white space, the dashes – — － written as '-'."""
     return _DASHES.sub("-", re.sub(r"\s+", "", text))
 
 
-def load_questions(path: Path) -> list[dict[str, Any]]:
-    questions = []
+def read_jsonl(path: Path, required: Sequence[str], what: str) -> list[dict[str, Any]]:
+    """One JSON object a line, each with the `required` keys; blank lines skipped, errors name file and line."""
+    items = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            q = json.loads(line)
+            item = json.loads(line)
         except ValueError as exc:
             raise ValueError(f"{path}:{n}: not a JSON object: {exc}") from exc
-        if "q" not in q or "policy" not in q:
-            raise ValueError(f"{path}:{n}: a question needs 'q' and 'policy'")
-        questions.append(q)
-    return questions
+        if not isinstance(item, dict) or any(k not in item for k in required):
+            raise ValueError(f"{path}:{n}: {what} needs {', '.join(map(repr, required))}")
+        items.append(item)
+    return items
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    return read_jsonl(path, ("q", "policy"), "a question")
 
 
 @dataclass

@@ -70,6 +70,23 @@ def units_of(record: Record) -> list[Unit]:
     return out
 
 
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|家|%|平方米|平米)")
+_UNIT_SAME = {"个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The numbers a question states, and the units of its quantities ("养了30只" → ("30",), ("只",))."""
+
+    values: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+
+
+def question_numbers(text: str) -> Numbers:
+    return Numbers(tuple(_NUMBER.findall(text)),
+                   tuple(dict.fromkeys(_UNIT_SAME.get(u, u) for _, u in _QUANTITY.findall(text))))
+
+
 @dataclass(frozen=True)
 class Ranked:
     unit: Unit
@@ -100,7 +117,7 @@ class Selector:
         return cached
 
     def rank(self, record: Record, question_terms: set[str], fields: Sequence[str],
-             vector: np.ndarray | None = None, numbers: Sequence[str] = (),
+             vector: np.ndarray | None = None, numbers: Numbers = Numbers(),
              specific: set[str] | frozenset[str] = frozenset()) -> list[Ranked]:
         units, vectors = self._units(record)
         if not units:
@@ -122,11 +139,10 @@ class Selector:
             score += w.shape * _shape(u.text, fields)
             if cue_words and self.terms(u.text) & cue_words:
                 score += w.cue
-            if numbers and any(n in u.text for n in numbers if not n.startswith("#")):
+            if any(n in u.text for n in numbers.values):
                 score += w.number
             # a quantity in the question ("养了30只") asks against a threshold or rate in the same unit
-            if any(re.search(r"[\d一二两三四五六七八九十]\s*" + re.escape(n[1:]), u.text)
-                   for n in numbers if n.startswith("#")):
+            if any(re.search(r"[\d一二两三四五六七八九十]\s*" + re.escape(unit), u.text) for unit in numbers.units):
                 score += w.quantity
             if _REFERENCE.match(u.text) and "basis" not in fields:
                 score -= w.reference  # a document's name is where a rule comes from, not the rule
@@ -177,13 +193,3 @@ def _shape(text: str, fields: Sequence[str]) -> float:
     if wanted == "fee":
         return 1.0 if _FEE.search(text) else 0.0
     return 0.0
-
-
-_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|家|%|平方米|平米)")
-_UNIT_SAME = {"个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
-
-
-def question_numbers(text: str) -> list[str]:
-    """The numbers of a question and, for quantities, their units ("养了30只" → "30", "只")."""
-    units = [_UNIT_SAME.get(u, u) for _, u in _QUANTITY.findall(text)]
-    return _NUMBER.findall(text) + [f"#{u}" for u in units]

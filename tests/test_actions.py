@@ -155,3 +155,9 @@ async def test_a_failing_action_apologises_instead_of_crashing(monkeypatch):
     monkeypatch.setattr(answers, "conversation", broken)
     messages, slots = await run(ActionAnswer(), "question.json")
     assert messages[0]["text"] == SORRY and slots == {}
+
+
+async def test_form_hands_off_to_a_person_and_asks_again():
+    messages, slots = await run(ValidateProfileForm(), "form_handoff.json")
+    assert "帮办代办" in messages[0]["text"]
+    assert slots["requested_slot"] == "is_veteran"
