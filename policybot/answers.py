@@ -189,7 +189,9 @@ class Composer:
         if len(text) <= limit:
             return text
         blocks = split_blocks(text)
-        scores = [self._overlap("\n".join(b), terms) + self._overlap(b[0], terms) for b in blocks]
+        # a sub-part's head says what it is about (（二）认定为成长型…): it counts twice, a lone line once
+        scores = [self._overlap("\n".join(b), terms) + (self._overlap(b[0], terms) if len(b) > 1 else 0.0)
+                  for b in blocks]
         keep: list[int] = []
         size = 0
         for i in sorted(range(len(blocks)), key=lambda i: (-scores[i], i)):
@@ -278,6 +280,7 @@ class Composer:
         entry: int | None = None,
         *,
         all_phones: bool = False,
+        parts: Sequence[tuple[str, SearchResult]] = (),
     ) -> Answer:
         """A chat-sized answer from the chosen entry (the top hit unless `entry` is given, e.g. a follow-up): the
         sentences that answer the question first, then at most two phones (the user's 旗区 first; all of them
@@ -292,7 +295,15 @@ class Composer:
         asked = [f for f in fields if f in self.fields.fields][:2]
         field_key = asked[0] if asked else "overview"
         contacts = order_contacts(r.contacts, region)
-        body, quoted = self.lead(r, question, result, asked)
+        if parts:
+            # a question about two things of one entry ("个人和企业分别…"): each part's sentences in turn
+            body, quoted = [], []
+            for part, part_result in parts:
+                b, q = self.lead(r, part, part_result, asked)
+                body.extend(x for x in b if x not in body)
+                quoted.extend(x for x in q if x not in quoted)
+        else:
+            body, quoted = self.lead(r, question, result, asked)
         offers: list[str] = []
         phones_asked = all_phones or "contact" in asked
         if phones_asked:

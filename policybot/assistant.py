@@ -98,14 +98,15 @@ class Assistant:
         return Reading(question, text, wanted, understood.region, result, self.scope(result))
 
     def answer(self, reading: Reading, *, entry: int | None = None, fields: Sequence[str] | None = None,
-               region: str | None = None, detail: bool = False, all_phones: bool = False) -> Answer:
+               region: str | None = None, detail: bool = False, all_phones: bool = False,
+               parts: Sequence[Reading] = ()) -> Answer:
         """The answer to a message already read; `entry` fixes the entry (a follow-up), `fields` the fields."""
         wanted = list(fields) if fields is not None else reading.fields
         region = region or reading.region
         if detail:
             return self.composer.detail(reading.text, reading.result, reading.scope, wanted, region, entry=entry)
         return self.composer.compose(reading.text, reading.result, reading.scope, wanted, region, entry=entry,
-                                     all_phones=all_phones)
+                                     all_phones=all_phones, parts=[(p.text, p.result) for p in parts])
 
     def understand(self, question: str) -> Understanding:
         return Understanding(detect_fields(question, self.fields), detect_region(question, self.facts["region"]))

@@ -19,6 +19,7 @@ from knowledge.vocab import Dialogue, Fact, form_facts, load_dialogue
 from .answers import Answer, contact_lines, fit, order_contacts, split_blocks
 from .assistant import Assistant, Reading
 from .matcher import match as match_profile
+from .parts import split_parts
 from .profile import PROFILE_FACTS, UNKNOWN, describe, extract_facts, known, options
 from .scope import FUNCTION_CHARS
 
@@ -117,6 +118,11 @@ class Conversation:
         several = self.named_pair(reading)
         if several:
             return self._several(reading, several, fields, region, state)
+        parts = split_parts(corrected)
+        if len(parts) >= 2 and reading.scope.covered:
+            reply = self._parts(reading, parts, fields, region, state)
+            if reply is not None:
+                return reply
         entry = self.follow_up_entry(reading, state)
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
@@ -170,6 +176,41 @@ class Conversation:
         updates = {"region": region, "offered": [], "policy": first.policy,
                    "field": ",".join(first.asked) or None, "options": entries}
         return Reply(text, [], updates, first)
+
+    def _parts(self, reading: Reading, parts: list[str], fields: list[str], region: str | None,
+               state: State) -> Reply | None:
+        """A question about several things at once: each part answered from the entry that holds it (one
+        entry may hold them all: 个人 and 小微企业 loans; or each its own: 高企 and 科小), in the order asked."""
+        a = self.assistant
+        readings = [a.read(p, fields=fields or None, corrected=p) for p in parts]
+        terms = [{t for t in rd.result.terms if len(t) >= 2 and t not in self._asking} for rd in readings]
+        chosen: list[int] = []
+        for i, rd in enumerate(readings):
+            own = terms[i] - set().union(*(t for j, t in enumerate(terms) if j != i))
+            entry = self.follow_up_entry(rd, state)
+            candidates = [entry] if entry is not None else []
+            # a part too short to be in scope on its own ("新建了个屠宰场") is read with the whole question
+            hits = (rd if rd.scope.covered else reading).result.hits[:3]
+            candidates += [h.entry for h in hits if h.entry not in candidates]
+            if not candidates:
+                return None
+            asked = [f for f in rd.fields if f in a.fields.fields][:2]
+            # the entry whose answer says the part's own words ("个人" of 个人创业担保贷款), else the first
+            fitting = next((e for e in candidates
+                            if any(t in "".join(a.composer.lead(a.records[e], rd.text, rd.result, asked)[0])
+                                   for t in own)), candidates[0])
+            chosen.append(fitting)
+        groups: dict[int, list[Reading]] = {}
+        for e, rd in zip(chosen, readings):
+            groups.setdefault(e, []).append(rd)
+        answers = [a.answer(reading, entry=e, fields=fields or None, region=region, parts=rds)
+                   for e, rds in groups.items()]
+        if len(answers) == 1:
+            return self._reply(answers[0], state, region)
+        first = answers[0]
+        updates = {"region": region, "offered": [], "policy": first.policy,
+                   "field": ",".join(first.asked) or None, "options": list(groups)}
+        return Reply(fit("\n\n".join(x.answer for x in answers)), [], updates, first)
 
     def follow_up_entry(self, reading: Reading, state: State) -> int | None:
         """The entry the message is about when the conversation decides it: the entry under discussion for a

@@ -70,7 +70,9 @@ def units_of(record: Record) -> list[Unit]:
     return out
 
 
-_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|家|%|平方米|平米)")
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|%|平方米|平米)")
+# "两项", "5个": a count says nothing as a word; it is weighed as a quantity (above) instead
+_COUNT_TERM = re.compile(r"^[\d.两一二三四五六七八九十百千万]+[项个只名人家件年月天次]?$")
 _UNIT_SAME = {"个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
 
 
@@ -122,6 +124,8 @@ class Selector:
         units, vectors = self._units(record)
         if not units:
             return []
+        question_terms = {t for t in question_terms if not _COUNT_TERM.match(t)}
+        specific = {t for t in specific if not _COUNT_TERM.match(t)}
         # A sentence is read with its section's heading: 期限 asks for the 贷款期限 section's "1年".
         unit_terms = [self.terms(u.text) | self.terms(u.section.heading) for u in units]
         lexical = self._relative([sum(self.idf(t) for t in ts & question_terms) for ts in unit_terms])

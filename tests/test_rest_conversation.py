@@ -71,6 +71,14 @@ def test_two_entries_in_one_question(bot):
     assert "5万元" in reply and "500万元" in reply
 
 
+def test_two_things_of_one_or_two_entries_each_get_their_answer(bot):
+    # the individual loan is in entry 53, the small-business loan in entry 22
+    reply = Session(bot, "k15").text("小微企业创业担保贷款和个人创业担保贷款，期限分别是几年")
+    assert "不超过2年" in reply and "不超过3年" in reply
+    reply = Session(bot, "k16").text("引领型和成长型的科技标杆企业研发投入强度分别要多少")
+    assert "不低于4%" in reply and "不低于6%" in reply
+
+
 def test_zhuan_is_not_a_hand_off_but_a_request_for_a_person_is(bot):
     s = Session(bot, "k7")
     assert "诉求解决帮办代办" not in s.text("厂房转让有补贴吗")
