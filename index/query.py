@@ -89,7 +89,12 @@ def detect_region(text: str, region: Fact) -> str | None:
 
 def entry_names(record: Record) -> list[str]:
     """The names an entry goes by: its title without 服务指南, and its aliases."""
-    names = [title_core(record.title), *record.aliases]
+    core = title_core(record.title)
+    names = [core, *record.aliases]
+    # "增值税税收优惠政策" goes by the tax's name alone
+    bare = re.sub(r"税收优惠政策$", "", core)
+    if bare != core and len(bare) >= 3:
+        names.append(bare)
     return [n for n in dict.fromkeys(normalise_text(n) for n in names) if len(n) >= 2]
 
 

@@ -156,8 +156,10 @@ class Conversation:
             return []
         names = [h.named for h in named]
         # a name inside another one names one entry, not two
-        distinct = [h.entry for h in named if not any(h.named != n and h.named in n for n in names)]
-        return distinct[:3] if len(distinct) >= 2 else []
+        distinct = [h for h in named if not any(h.named != n and h.named in n for n in names)]
+        text = normalise_text(reading.text)
+        distinct.sort(key=lambda h: text.find(h.named))  # in the order the question names them
+        return [h.entry for h in distinct[:3]] if len(distinct) >= 2 else []
 
     def _several(self, reading: Reading, entries: list[int], fields: list[str], region: str | None,
                  state: State) -> Reply:
