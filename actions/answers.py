@@ -26,6 +26,10 @@ class ActionAnswer(SafeAction):
         state = state_of(tracker)
         text = text_of(tracker)
         intent, _ = intent_of(tracker)
+        if (tracker.active_loop or {}).get("name") and not conv.asks_question(text):
+            # the profile form could not read this as an answer, and it asks nothing: say so (the form asks again)
+            dispatcher.utter_message(response="utter_profile_unclear")
+            return []
         # Facts are taken from statements only: a question's policy names (高新技术企业) are not facts about the
         # user. A 旗区 is a follow-up's subject, handled by the conversation.
         facts = extract_facts(text, load_facts()) if intent == "inform" else {}

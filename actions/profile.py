@@ -1,25 +1,24 @@
 """The profile form ("有什么政策适合我"): ask only for the facts not known yet, take several in one message,
-let the user skip one or stop, then list the entries that fit."""
+let the user skip one or stop, then list the entries that fit. The facts, their order and questions are those of
+knowledge/facts.yml."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from knowledge.vocab import facts as load_facts
-from policybot.profile import PROFILE_FACTS, UNKNOWN, extract_facts, merge, valid_value
+from knowledge.vocab import form_facts
+from policybot.profile import UNKNOWN, extract_facts, merge, valid_value
 
-from .safety import SORRY, SafeAction, log
+from .safety import SafeAction
 from .service import conversation
 from .state import QUESTION_INTENTS, intent_of, slot_events, state_of, text_of, utter
 
-FORM_FACTS = ("entity_type", "enterprise_size", "sector", "is_veteran", "owner_groups", "hires", "credit_issue")
-STOP_WORDS = ("算了", "不填了", "不想回答", "不想答", "退出", "停止", "别问了", "不想继续", "不弄了", "结束")
-NOT_UNDERSTOOD = "抱歉，这个回答我没看明白。可以回复选项的序号，或回复“不清楚”跳过、“算了”停止。"
+FORM_FACTS = tuple(form_facts(load_facts()))  # knowledge/facts.yml: the facts the profile questions ask
 
 
 def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any]:
@@ -29,7 +28,7 @@ def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any
     message = tracker.latest_message or {}
     for e in message.get("entities") or []:
         key, value = e.get("entity"), e.get("value")
-        if key in PROFILE_FACTS and value is not None:
+        if key in facts and value is not None:
             checked = valid_value(facts[key], value)
             if checked is not None:
                 found[key] = checked
@@ -40,58 +39,55 @@ def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any
     return found
 
 
+def facts_answered(tracker: Tracker) -> dict[str, Any]:
+    """What the latest message says about the profile. Nothing when it asks a question (its policy words are not
+    facts about the user) unless it also answers the fact asked; the fact asked is 不清楚 when the user skips it
+    or describes themselves at length without it ("文创工作室，没招人" asked about the sector)."""
+    requested = tracker.get_slot("requested_slot")
+    intent, confidence = intent_of(tracker)
+    found = facts_from_message(tracker, requested)
+    if intent in QUESTION_INTENTS and confidence >= 0.6 and conversation().asks_question(text_of(tracker)):
+        return {k: v for k, v in found.items() if k == requested}
+    if requested and requested not in found and (intent == "skip" and confidence >= 0.6 or len(found) >= 2):
+        found[requested] = UNKNOWN
+    return found
+
+
 class ValidateProfileForm(FormValidationAction):
+    """The profile form's slots: which facts to ask (those that apply to the user's kind of business), one
+    `extract_<fact>` and one `validate_<fact>` per fact (made below from knowledge/facts.yml). A message that
+    fills nothing (a question, a request for a person, "算了") makes the form reject the turn, and the rules in
+    bot/data/rules.yml answer it and resume or stop the form."""
+
     def name(self) -> str:
         return "validate_profile_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        profile = {k: tracker.get_slot(k) for k in FORM_FACTS}
-        needed = set(conversation().missing_facts(profile)) | {k for k in FORM_FACTS if profile[k] is not None}
-        return [k for k in FORM_FACTS if k in needed]
+        profile = {k: tracker.get_slot(k) for k in domain_slots}
+        needed = set(conversation().missing_facts(profile)) | {k for k in domain_slots if profile[k] is not None}
+        return [k for k in domain_slots if k in needed]
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        try:
-            return self._run(dispatcher, tracker)
-        except Exception:
-            log.exception("validate_profile_form failed for %s", tracker.sender_id)
-            dispatcher.utter_message(text=SORRY)
-            return [SlotSet("profile_stopped", True), SlotSet("requested_slot", None)]
 
-    def _run(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        conv = conversation()
-        requested = tracker.get_slot("requested_slot")
-        text = text_of(tracker)
-        intent, confidence = intent_of(tracker)
-        if requested and (intent == "stop" and confidence >= 0.5 or any(w in text for w in STOP_WORDS)):
-            return [SlotSet("profile_stopped", True), SlotSet("requested_slot", None)]
-        found = facts_from_message(tracker, requested)
-        if requested and requested not in found and intent == "skip" and confidence >= 0.6:
-            found[requested] = UNKNOWN
-        if requested and requested not in found and len(found) >= 2:
-            # the user described themselves at length without this fact: not asked again ("文创工作室")
-            found[requested] = UNKNOWN
-        asks = intent in QUESTION_INTENTS and confidence >= 0.6 and conv.asks_question(text)
-        if asks:
-            found = {k: v for k, v in found.items() if k == requested}  # a question's words are not facts
-        events: list[dict[str, Any]] = [SlotSet(k, v) for k, v in found.items() if k in PROFILE_FACTS]
-        if requested and not found:
-            if asks:
-                # A question in the middle of the form: answer it, then the form asks again.
-                reply = conv.answer(text, state_of(tracker), intent)
-                utter(dispatcher, reply)
-                events += slot_events(reply.updates)
-            elif intent == "human_handoff":
-                # a request for a person (the intent check kept it only with such words): the phones and the
-                # 帮办代办 route, then the form asks again
-                utter(dispatcher, conv.handoff(state_of(tracker)))
-            else:
-                dispatcher.utter_message(text=NOT_UNDERSTOOD)
-            events.append(SlotSet("last_unparsed", text))
-        profile = {k: tracker.get_slot(k) for k in FORM_FACTS}
-        profile.update({k: v for k, v in found.items() if k in FORM_FACTS})
-        missing = conv.missing_facts(profile)
-        events.append(SlotSet("requested_slot", missing[0] if missing else None))
-        return events
+def _extractor(key: str):
+    def extract(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict[str, Any]:
+        found = facts_answered(tracker)
+        return {key: found[key]} if key in found else {}
+    extract.__name__ = f"extract_{key}"
+    return extract
+
+
+def _validator(key: str):
+    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+                 ) -> dict[str, Any]:
+        # a value from anywhere but the extraction above (a typed /inform payload) must be one facts.yml knows
+        return {key: value if value == UNKNOWN else valid_value(load_facts()[key], value)}
+    validate.__name__ = f"validate_{key}"
+    return validate
+
+
+for _fact in FORM_FACTS:
+    setattr(ValidateProfileForm, f"extract_{_fact}", _extractor(_fact))
+    setattr(ValidateProfileForm, f"validate_{_fact}", _validator(_fact))
 
 
 class AskFact(SafeAction):
@@ -119,6 +115,8 @@ class ActionMatchPolicies(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         state = state_of(tracker)
-        reply = conversation().match(state.profile, stopped=bool(tracker.get_slot("profile_stopped")))
+        conv = conversation()
+        # the questions stopped before every fact was answered or skipped: "算了"
+        reply = conv.match(state.profile, stopped=bool(conv.missing_facts(state.profile)))
         utter(dispatcher, reply)
-        return slot_events(reply.updates) + [SlotSet("profile_stopped", None)]
+        return slot_events(reply.updates)

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 
 from policybot.answers import fit
 from policybot.conversation import Reply, State
-from policybot.profile import PROFILE_FACTS
+from policybot.profile import profile_facts
 
 QUESTION_INTENTS = {
     "ask_policy", "ask_materials", "ask_contact", "ask_amount", "ask_conditions", "ask_deadline",
@@ -28,7 +28,7 @@ def _entry(value: Any) -> int | None:
 def state_of(tracker: Tracker) -> State:
     options = [e for e in (_entry(v) for v in (tracker.get_slot("options") or [])) if e is not None]
     offered = [e for e in (_entry(v) for v in (tracker.get_slot("offered") or [])) if e is not None]
-    profile = {k: tracker.get_slot(k) for k in PROFILE_FACTS if tracker.get_slot(k) is not None}
+    profile = {k: tracker.get_slot(k) for k in profile_facts() if tracker.get_slot(k) is not None}
     return State(
         policy=_entry(tracker.get_slot("policy")),
         field=tracker.get_slot("field"),
@@ -63,8 +63,8 @@ def slot_events(updates: dict[str, Any]) -> list[SlotSet]:
     return events
 
 
-def fact_events(facts: dict[str, Any], only: Iterable[str] = PROFILE_FACTS) -> list[SlotSet]:
-    allowed = set(only)
+def fact_events(facts: dict[str, Any], only: Iterable[str] | None = None) -> list[SlotSet]:
+    allowed = set(profile_facts() if only is None else only)
     return [SlotSet(k, v) for k, v in facts.items() if k in allowed]
 
 

@@ -77,6 +77,10 @@ class IntentCheck:
                 entities: Sequence[str]) -> str:
         """The intent to act on: `intent` when the message has what it needs, else the best-ranked one that
         does, else a question."""
+        t = text.strip()
+        if intent != "stop" and len(t) <= 2 * self.dialogue.smalltalk_max_chars \
+                and any(w in t for w in self.dialogue.stop) and not self.asks_something(t, entities):
+            return "stop"  # "算了，不填了": whatever the classifier thought
         if intent == "nlu_fallback" or self.holds(intent, text, entities):
             return intent
         for name, _ in ranking:

@@ -68,6 +68,7 @@ class Fact:
     form: bool = True  # asked by the profile questions
     about: tuple[str, ...] = ()
     none: Any = None  # the value a negated mention gives ([] / false / 无)
+    entity: str = ""  # the NLU entity that marks it (several facts may share one: 大学生 is an owner or a hire)
 
     def question(self, entity_type: Any = None) -> str:
         return dict(self.asks).get(entity_type, self.ask) if isinstance(entity_type, str) else self.ask
@@ -133,7 +134,8 @@ def load_fields(path: Path = FIELDS_FILE) -> Fields:
     return Fields(fields=fields, compound=compound, split=split, not_cues=not_cues)
 
 
-def load_facts(path: Path = FACTS_FILE) -> dict[str, Fact]:
+def load_facts(path: Path | None = None) -> dict[str, Fact]:
+    path = path or FACTS_FILE  # looked up when called: a test may point it at a copy
     data = _load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
         raise AnnotationError(str(path), "expected a mapping with a `facts` mapping")
@@ -156,7 +158,7 @@ def load_facts(path: Path = FACTS_FILE) -> dict[str, Fact]:
             key=key, kind=kind, ask=str(ask), values=values, name=str(spec.get("name") or key),
             asks=tuple(asks.items()), applies_to=tuple(str(x) for x in spec.get("applies_to") or ()),
             form=bool(spec.get("form", True)), about=tuple(str(x) for x in spec.get("about") or ()),
-            none=spec.get("none"),
+            none=spec.get("none"), entity=str(spec.get("entity") or key),
         )
     entity = facts.get("entity_type")
     types = tuple(str(v) for v in entity.values) if entity is not None else ()
@@ -202,6 +204,7 @@ class Dialogue:
 
     bot: tuple[str, ...]
     handoff: tuple[str, ...]
+    stop: tuple[str, ...]
     more: tuple[str, ...]
     matching: tuple[str, ...]
     detail: tuple[str, ...]
@@ -215,7 +218,7 @@ def load_dialogue(path: Path = DIALOGUE_FILE) -> Dialogue:
     if not isinstance(data, dict):
         raise AnnotationError(str(path), "expected a mapping")
     words = {}
-    for key in ("bot", "handoff", "more", "matching", "detail", "all_materials", "all_phones"):
+    for key in ("bot", "handoff", "stop", "more", "matching", "detail", "all_materials", "all_phones"):
         value = data.get(key)
         if not isinstance(value, list) or not value:
             raise AnnotationError(str(path), f"{key} must be a non-empty list of words")

@@ -133,7 +133,7 @@ def fit(text: str, limit: int = REPLY_BYTES) -> str:
         return text
     lines = text.split("\n")
     tail = [lines.pop()] if lines and lines[-1].startswith("出处") else []
-    note = "……（内容较长，已节选，完整内容见出处）"
+    note = "……（内容较长，已节选，完整内容见出处）" if tail else "……（内容较长，已节选）"
     budget = limit - len("\n".join([note, *tail]).encode("utf-8")) - 2
     kept: list[str] = []
     size = 0

@@ -20,7 +20,7 @@ from .answers import Answer, contact_lines, fit, order_contacts, split_blocks
 from .assistant import Assistant, Reading
 from .matcher import match as match_profile
 from .parts import split_parts
-from .profile import PROFILE_FACTS, UNKNOWN, describe, extract_facts, known, options
+from .profile import UNKNOWN, describe, extract_facts, known, options
 from .scope import FUNCTION_CHARS
 
 SWITCH_MARGIN = 0.3  # another entry must score this much above the one under discussion to change the topic …
@@ -414,7 +414,7 @@ class Conversation:
         return Reply(text, buttons)
 
     def match(self, profile: dict[str, Any], stopped: bool = False) -> Reply:
-        known_facts = [describe(k, v) for k, v in profile.items() if known(v) and k in PROFILE_FACTS]
+        known_facts = [describe(k, v) for k, v in profile.items() if known(v) and k in self.facts]
         if stopped and not known_facts:
             return Reply("好的，不再提问了。您随时可以直接问我某项政策，或者再说“有什么政策适合我”。")
         result = match_profile(list(self.assistant.records.values()), profile)

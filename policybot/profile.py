@@ -10,7 +10,9 @@ from typing import Any
 from knowledge.vocab import Fact, facts as shared_facts
 
 UNKNOWN = "不清楚"  # a question the user chose to skip: known to be unknown, not asked again
-PROFILE_FACTS = tuple(shared_facts())  # every fact of knowledge/facts.yml, in its order
+def profile_facts() -> tuple[str, ...]:
+    """Every fact of knowledge/facts.yml, in its order (read when asked: the file is the one schema)."""
+    return tuple(shared_facts())
 _NEGATION = re.compile(r"没|无|不|未|非|木有")
 _CLAUSE = re.compile(r"[，,。.;；!！?？\s]+")
 SKIP_WORDS = ("不清楚", "不知道", "不确定", "说不好", "不好说", "跳过", "略过", "不想说", "下一个", "没想好", "不了解")
@@ -34,8 +36,7 @@ class Mention:
 def _mentions(text: str, facts: dict[str, Fact]) -> list[Mention]:
     """Every spelling of every fact value in the text, longest first and without overlaps."""
     forms = []
-    for key in PROFILE_FACTS:
-        fact = facts[key]
+    for key, fact in facts.items():
         for form, value in fact.surface_forms().items():
             forms.append((form, key, value))
         if fact.kind == "bool":
@@ -202,7 +203,7 @@ def canonical_profile(raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, 
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in facts:
-            raise ValueError(f"unknown fact {key!r}; facts are {', '.join(PROFILE_FACTS)}")
+            raise ValueError(f"unknown fact {key!r}; facts are {', '.join(facts)}")
         fact = facts[key]
         allowed = list(fact.values)
         if value == UNKNOWN or value is None:

@@ -112,20 +112,31 @@ async def test_form_skip_marks_the_fact_unknown_and_moves_on():
     assert slots["sector"] == "不清楚" and slots["requested_slot"] == "is_veteran"
 
 
-async def test_form_stop_ends_the_form():
-    _, slots = await run(ValidateProfileForm(), "form_stop.json")
-    assert slots["profile_stopped"] is True and slots["requested_slot"] is None
+async def test_a_message_that_fills_nothing_leaves_the_turn_to_the_rules():
+    # "算了，不填了", a question, "转人工": validation extracts no fact, so the form rejects the turn and the
+    # rules (bot/data/rules.yml) stop it, answer, or hand off; the form asks the same fact again afterwards
+    for name, asked in (("form_stop.json", "enterprise_size"), ("form_question.json", "is_veteran"),
+                        ("form_handoff.json", "is_veteran"), ("form_nonsense.json", "sector")):
+        messages, slots = await run(ValidateProfileForm(), name)
+        assert messages == [] and slots == {"requested_slot": asked}, name
 
 
-async def test_form_answers_a_question_and_asks_again():
-    messages, slots = await run(ValidateProfileForm(), "form_question.json")
+async def test_a_question_in_the_form_is_answered_by_the_answer_action():
+    messages, _ = await run(ActionAnswer(), "form_question.json")
     assert "夫妻双方身份证" in messages[0]["text"]
-    assert slots["requested_slot"] == "is_veteran" and "last_unparsed" in slots
 
 
-async def test_form_says_when_it_did_not_understand():
-    messages, slots = await run(ValidateProfileForm(), "form_nonsense.json")
-    assert "没看明白" in messages[0]["text"] and slots["requested_slot"] == "sector"
+async def test_the_form_says_when_it_did_not_understand():
+    messages, _ = await run(ActionAnswer(), "form_nonsense.json")
+    assert messages[0]["response"] == "utter_profile_unclear"
+
+
+async def test_a_typed_payload_value_is_checked_against_the_facts():
+    form = ValidateProfileForm()
+    assert form.validate_sector("<img src=x>", CollectingDispatcher(), tracker("form_skip.json"), DOMAIN) == \
+        {"sector": None}
+    assert form.validate_sector("鸵鸟产业", CollectingDispatcher(), tracker("form_skip.json"), DOMAIN) == \
+        {"sector": "鸵鸟产业"}
 
 
 async def test_form_completes_after_the_last_fact():
@@ -155,9 +166,3 @@ async def test_a_failing_action_apologises_instead_of_crashing(monkeypatch):
     monkeypatch.setattr(answers, "conversation", broken)
     messages, slots = await run(ActionAnswer(), "question.json")
     assert messages[0]["text"] == SORRY and slots == {}
-
-
-async def test_form_hands_off_to_a_person_and_asks_again():
-    messages, slots = await run(ValidateProfileForm(), "form_handoff.json")
-    assert "帮办代办" in messages[0]["text"]
-    assert slots["requested_slot"] == "is_veteran"
