@@ -106,7 +106,8 @@ def _build_times(cold: bool) -> dict[str, float]:
     }
 
 
-def run_bench(queries: int = 1000, question_files: Sequence[str] | None = None, cold: bool = False) -> int:
+def run_bench(queries: int = 1000, question_files: Sequence[str] | None = None, cold: bool = False,
+              build: bool = True) -> int:
     cfg = settings()
     files = [Path(f) for f in question_files] if question_files else sorted((cfg.root / "tests" / "data").glob(
         "*_questions.jsonl"))
@@ -135,7 +136,15 @@ def run_bench(queries: int = 1000, question_files: Sequence[str] | None = None, 
         quality = {name: evaluate(assistant, qs, mode=mode).metrics() for name, qs in sets.items()}
         results[mode] = {"queries": len(ms), **_percentiles(ms), "quality": quality}
 
-    build = _build_times(cold)
+    # the spelling corrector runs on every message before the search
+    for q in pool[:WARMUP]:
+        assistant.correct(q)
+    spell = []
+    for i in range(max(queries, 1)):
+        t = time.perf_counter()
+        assistant.correct(pool[i % len(pool)])
+        spell.append((time.perf_counter() - t) * 1000)
+    build_times = _build_times(cold) if build else {}
     memory = {part: _memory(part) for part in MODES}
     summary = {
         "queries_per_mode": queries,
@@ -143,7 +152,8 @@ def run_bench(queries: int = 1000, question_files: Sequence[str] | None = None, 
         "process_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "loaded_index_mb": round((rss_loaded - rss_before) / 1024, 1),
         "components": _component_bytes(assistant),
-        "build": build,
+        "build": build_times,
+        "spelling": _percentiles(spell),
         "modes": results,
         "memory": memory,
     }
@@ -153,14 +163,17 @@ def run_bench(queries: int = 1000, question_files: Sequence[str] | None = None, 
 
 
 def _print_table(s: dict, sets: list[str]) -> None:
+    build = s["build"]
     print(f"ask latency over {s['queries_per_mode']} queries per mode (after {WARMUP} warm-up), "
-          f"index build ({s['build']['teacher_cache']} teacher cache), peak memory of a process loading that part")
+          + (f"index build ({build['teacher_cache']} teacher cache), " if build else "")
+          + "peak memory of a process loading that part")
     head = f"{'mode':8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'build s':>8} {'peak MB':>8}"
     for name in sets:
         head += f" | {name}: top1 recall3 facts oosP oosR"
     print(head)
-    build = s["build"]
-    build_of = {"hybrid": build["total_s"], "lexical": build["lexical_s"], "dense": build["dense_s"]}
+    nan = float("nan")
+    build_of = {"hybrid": build.get("total_s", nan), "lexical": build.get("lexical_s", nan),
+                "dense": build.get("dense_s", nan)}
     for mode, r in s["modes"].items():
         mem = s["memory"].get(mode, {}).get("peak_mb", "-")
         line = f"{mode:8} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['p99_ms']:7.2f} {build_of[mode]:8.2f} {mem:>8}"
@@ -169,6 +182,8 @@ def _print_table(s: dict, sets: list[str]) -> None:
             line += (f" | {' ' * (len(name) - 2)}{m['top1']:.3f} {m['recall3']:.3f} {m['answer_fact_accuracy']:.3f} "
                      f"{m['oos_precision']:.3f} {m['oos_recall']:.3f}")
         print(line)
+    sp = s["spelling"]
+    print(f"spelling correction per message: p50 {sp['p50_ms']:.2f} ms, p95 {sp['p95_ms']:.2f} ms")
     c = s["components"]
     print(f"loaded index: BM25 {c['lexical_mb']} MB, passage vectors {c['dense_vectors_mb']} MB, "
           f"embedding model {c['embedding_model_mb']} MB; process peak {s['process_peak_mb']} MB")

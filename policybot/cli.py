@@ -173,7 +173,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
 def _cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
-    return run_bench(queries=args.queries, question_files=args.questions, cold=args.cold)
+    return run_bench(queries=args.queries, question_files=args.questions, cold=args.cold, build=not args.no_build)
 
 
 def render_record(r: Record) -> str:
@@ -262,6 +262,7 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--queries", type=int, default=1000, help="timed queries per mode after warm-up")
     n.add_argument("--questions", nargs="*", default=None, help="question files (default: tests/data/*.jsonl)")
     n.add_argument("--cold", action="store_true", help="time the index build with an empty teacher cache")
+    n.add_argument("--no-build", action="store_true", help="skip timing an index build")
     n.set_defaults(func=_cmd_bench)
     return p
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -131,33 +130,3 @@ def test_guide_vocabulary_counts_words_of_two_chinese_characters(segmenter):
     assert "企业" in vocab
     assert all(sum("\u3400" <= ch <= "\u9fff" for ch in w) >= 2 for w in vocab)
     assert "A" not in vocab and "贷" not in vocab and "ABC" not in vocab
-
-
-# -- speed --------------------------------------------------------------------------------------------------------
-
-def test_speed(vocabulary):
-    Speller({"申请": 1})  # jieba's general dictionary: loaded once per process
-    big = dict(vocabulary)
-    i = 0
-    while len(big) < 10_000:  # pad to 10k words with variants of the guide's own words
-        for w in list(vocabulary):
-            if len(big) >= 10_000:
-                break
-            big.setdefault(w + w[i % len(w)], 1)
-        i += 1
-    started = time.perf_counter()
-    speller = Speller(big)
-    assert time.perf_counter() - started < 2.0
-
-    questions = ["我们公司是做陀鸟养殖的小微企叶，想问一下扶值资金到底怎么申清", "盟里的科技计化项目，我们公司才注册了8个月，能不能牵头去报呢"]
-    assert all(len(q) == 30 for q in questions)
-    best = min(_per_call(speller, questions) for _ in range(5))
-    assert best < 0.001, f"{best * 1000:.2f} ms a question"
-
-
-def _per_call(speller: Speller, questions: list[str], rounds: int = 100) -> float:
-    started = time.perf_counter()
-    for _ in range(rounds):
-        for q in questions:
-            speller.correct(q)
-    return (time.perf_counter() - started) / (rounds * len(questions))
