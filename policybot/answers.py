@@ -19,7 +19,7 @@ from knowledge.vocab import Fields
 
 from index.query import ordinal_part
 from index.search import EntryHit, SearchResult
-from index.segment import Segmenter, title_core
+from index.segment import Segmenter, normalise_text, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
 from .selection import Numbers, Ranked, Selector, has_shape, question_numbers
@@ -95,6 +95,20 @@ class Answer:
 
 
 _SUB = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_SENTENCE_END = re.compile(r"(?<=[。；;])")
+ENUMERATION_QUOTE = 4  # characters of a part's heading a question must repeat to ask for that part's list
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters the two texts share."""
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return m.size
+
+
+# a question for the parts of something ("指的是哪几块", "包括哪些方面")
+ENUMERATION = re.compile(r"(?:包括|包含|分为|分成|分了|都有|有)?(?:哪几|哪些方面|包括哪些|包含哪些|有几[个项条块方面]|几个方面|几大|哪些内容|都有哪些|分哪些)"
+                         r"(?:个|项|条|大|种)?(?:方面|内容|部分|板块|块|类)?")
+_NAMED_DOCUMENT = re.compile(r"附件|《[^》]*》")  # a heading that names its document says nothing of the part
 _ITEM = re.compile(r"^\d{1,2}[.．、](?!\d)")
 
 
@@ -356,6 +370,11 @@ class Composer:
             for s in r.sections:
                 if s.number == ordinal:
                     return [self.excerpt(s.text, set(result.terms), 400)], [s]
+        asks_parts = ENUMERATION.search(question) if r.kind == "document" else None
+        if asks_parts:
+            listed = self._enumeration(r, question[:asks_parts.start()] + question[asks_parts.end():])
+            if listed is not None:
+                return listed
         specific = self.specific_terms(r, result.terms)
         short = asked and asked[0] != "contact" and 0 < sum(len(s.text) for s in r.sections_of(asked[0])) <= SHORT_SECTION
         if asked and asked[0] != "contact" and (not specific or short) and r.kind == "service" \
@@ -433,6 +452,25 @@ class Composer:
                         [s] + [rk.unit.section for rk in chosen]
         texts = list(dict.fromkeys(rk.unit.text for rk in chosen))  # two sub-lists may open with the same item
         return texts, list(dict.fromkeys(rk.unit.section for rk in chosen))
+
+    def _enumeration(self, r: Record, rest: str) -> tuple[list[str], list[Section]] | None:
+        """"五篇大文章指的是哪几块": the part of the document whose heading the question quotes, as the list of its
+        sub-parts' opening sentences ((一)扎实做好科技金融。(二)…); "工作要点包括哪些方面", naming nothing but the
+        document: its numbered parts. `rest` is the question without its asking words."""
+        said = normalise_text(rest)
+        best: tuple[int, Section, list[str]] | None = None
+        for sec in r.sections:
+            heads = [_SENTENCE_END.split(b[0], 1)[0] for b in split_blocks(sec.text) if _SUB.match(b[0])]
+            quoted = _common_run(said, normalise_text(_NAMED_DOCUMENT.sub("", sec.heading)))
+            if len(heads) >= 2 and quoted >= ENUMERATION_QUOTE and (best is None or quoted > best[0]):
+                best = (quoted, sec, heads)
+        if best is not None:
+            _, sec, heads = best
+            return [f"{self._heading(sec)}：", *heads], [sec]
+        parts = [sec for sec in r.sections if sec.number is not None]
+        if len(parts) >= 2 and not self.specific_terms(r, self.segmenter.terms(rest)):
+            return [f"共{len(parts)}部分：", *(sec.heading for sec in parts)], parts
+        return None
 
     def _overview_lead(self, r: Record, terms: set[str], result: SearchResult, numbers: Numbers
                        ) -> tuple[list[str], list[Section]]:

@@ -108,3 +108,12 @@ def test_answer_json_has_the_documented_keys(assistant):
     data = assistant.ask("车船税怎么优惠").to_dict()
     assert {"policy", "title", "field", "answer", "contacts", "citation", "alternatives"} <= set(data)
     assert data["policy"] == 33 and data["contacts"][0]["phone"] == "0483-8332222"
+
+
+def test_a_question_for_the_parts_of_a_document_lists_them(assistant):
+    parts = assistant.ask("五篇大文章都有哪些方面").answer
+    assert all(w in parts for w in ("科技金融", "绿色金融", "普惠金融", "养老金融", "数字金融"))
+    whole = assistant.ask("民营经济工作要点包括哪几部分").answer
+    assert "共7部分" in whole and "六、强化党建引领" in whole
+    # a list inside a sentence is not a part's sub-headings: the sentence answers
+    assert "统计组" in assistant.ask("融资协调机制设了哪几个工作组").answer
