@@ -12,11 +12,12 @@ from index.query import detect_fields, detect_region
 from index.search import MODES, SearchResult, Weights
 from index.spelling import Speller, guide_vocabulary
 from index.store import Index
+from knowledge.curated import load_topics
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields, load_facts, load_fields
 
 from .answers import Answer, Composer
-from .scope import ScopeDecision, ScopeRules, decide, load_topics
+from .scope import ScopeDecision, ScopeRules, decide
 
 log = logging.getLogger(__name__)
 
