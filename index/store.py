@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from knowledge.curated import SYNONYMS_FILE, load_synonyms
-from knowledge.errors import PolicybotError
+from knowledge.errors import BuildUnavailable, PolicybotError
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields
 
@@ -36,7 +36,7 @@ MANIFEST = "manifest.json"
 FILES = ("passages.json", "jieba/userdict.txt", "synonyms.json", "bm25/doc_freq.json", "entries_bm25/doc_freq.json", "dense.faiss")
 
 
-class IndexUnavailable(PolicybotError):
+class IndexUnavailable(BuildUnavailable):
     """The index is missing, damaged, or was built from other inputs; `policybot build` rebuilds it."""
 
 

@@ -157,15 +157,14 @@ _assistant: Assistant | None = None
 
 
 def get_assistant() -> Assistant:
-    """The process-wide assistant, built on first use (never at import time)."""
+    """The process-wide assistant, loaded on first use (never at import time) from what `policybot build` made;
+    a missing or stale build is a BuildUnavailable error naming the command to run, never a build here."""
     global _assistant
     with _lock:
         if _assistant is None:
-            from .knowledge_base import build_all
+            from .knowledge_base import load_all
 
-            records, index, rebuilt = build_all()
-            if rebuilt:
-                log.info("index rebuilt at %s", index.directory)
+            records, index = load_all()
             _assistant = Assistant(records, index, load_fields(), load_facts())
         return _assistant
 
