@@ -113,6 +113,11 @@ class Segmenter:
         for w in self.words_to_add:
             self._jieba.add_word(w, USER_WORD_FREQ)
 
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        """The jieba tokenizer: its general dictionary with words_to_add on top. Read it, never change it."""
+        return self._jieba
+
     @classmethod
     def from_dictionary_file(cls, path: Path, stopwords: frozenset[str], synonyms: dict[str, str]) -> "Segmenter":
         words = [line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -10,7 +10,7 @@ from typing import Sequence
 
 from index.query import detect_fields, detect_region
 from index.search import MODES, SearchResult, Weights
-from index.spelling import Speller, guide_vocabulary
+from index.spelling import GeneralCounts, Speller, guide_vocabulary
 from index.store import Index
 from knowledge.curated import load_topics
 from knowledge.records import Record
@@ -148,7 +148,9 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
         texts.append(r.title)
         texts.extend(s.text for s in r.sections)
         texts.extend(c.label for c in r.contacts)
-    return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add))
+    # jieba's general dictionary is read through the segmenter's tokenizer, not loaded a second time (~66 MB)
+    general = GeneralCounts(segmenter.tokenizer, segmenter.words_to_add)
+    return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add), general)
 
 
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
