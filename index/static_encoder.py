@@ -55,6 +55,7 @@ class StaticEncoder:
         for i, encoding in enumerate(self.tokenizer.encode_batch(list(texts), add_special_tokens=False)):
             if encoding.ids:
                 pooled[i] = self.embedding[encoding.ids].mean(axis=0)
-        vectors = pooled @ self.linear.T
+        # numpy's own loop, not BLAS: a BLAS thread pool costs more than this small product saves
+        vectors = np.einsum("ij,kj->ik", pooled, self.linear)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
