@@ -8,7 +8,6 @@ Modes: "lexical" and "dense" rank by one retriever alone (with the field prefere
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
@@ -19,17 +18,10 @@ from knowledge.records import Record
 from .lexical import LexicalIndex
 from .passages import Passage, entry_document
 from .query import entry_names, named_entries
-from .segment import Segmenter, normalise_text, title_core
+from .phrases import PHRASE_MIN, PhraseIndex, phrase_text
+from .segment import Segmenter, title_core
 
 MODES = ("hybrid", "lexical", "dense")
-PHRASE_MIN, PHRASE_MAX = 4, 10  # verbatim phrases shorter than this say nothing; longer ones are capped
-_PHRASE_CHARS = re.compile(r"[^\u3400-\u9fffa-z0-9]")
-_NUMERALS = str.maketrans("一二三四五六七八九", "123456789")
-
-
-def phrase_text(text: str) -> str:
-    """Text as phrases are compared: letters and digits only, Chinese numerals as digits (近一年 = 近1年)."""
-    return _PHRASE_CHARS.sub("", normalise_text(text)).translate(_NUMERALS)
 
 
 @dataclass(frozen=True)
@@ -120,27 +112,11 @@ class Searcher:
         for w in segmenter.words_to_add:
             self.known_terms.update(segmenter.terms(w))
         self._title_mass = {e: sum(lexical.idf(t) for t in tt) or 1.0 for e, tt in self._title_terms.items()}
-        self._phrases: dict[str, set[int]] = {}
-        for e, r in self.records.items():
-            text = phrase_text(entry_document(r))
-            for n in range(PHRASE_MIN, PHRASE_MAX + 1):
-                for i in range(len(text) - n + 1):
-                    self._phrases.setdefault(text[i : i + n], set()).add(e)
+        self.phrases = PhraseIndex({e: phrase_text(entry_document(r)) for e, r in self.records.items()})
 
     def entry_terms(self, entry: int) -> set[str]:
         """Every term of the entry's passages."""
         return self._entry_terms[entry]
-
-    def _quoted(self, query: str) -> dict[int, int]:
-        """For each entry, the length of the longest phrase of the question found verbatim in it."""
-        q = phrase_text(query)
-        best: dict[int, int] = {}
-        for n in range(min(PHRASE_MAX, len(q)), PHRASE_MIN - 1, -1):
-            for i in range(len(q) - n + 1):
-                for e in self._phrases.get(q[i : i + n], ()):
-                    if n > best.get(e, 0):
-                        best[e] = n
-        return best
 
     def search(self, query: str, *, fields: Sequence[str] = (), mode: str = "hybrid", k: int = 10) -> SearchResult:
         if mode not in MODES:
@@ -164,7 +140,7 @@ class Searcher:
         doc = self.entry_lexical.scores(terms) if mode != "dense" else np.zeros(len(self._entries))
         top_doc = float(doc.max()) if len(doc) else 0.0
         named = named_entries(query, self.record_list, self._names)
-        quoted = self._quoted(query)
+        quoted = self.phrases.quoted(query)
         idf_total = {t: self.lexical.idf(t) for t in set(terms)}
         hits: list[EntryHit] = []
         for position, e in enumerate(self._entries):

@@ -17,15 +17,12 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import jieba
-import yaml
 
-from knowledge.errors import AnnotationError
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields
 
 HERE = Path(__file__).resolve().parent
 STOPWORDS_FILE = HERE / "stopwords.txt"
-SYNONYMS_FILE = HERE.parent / "knowledge" / "synonyms.yml"
 
 USER_WORD_FREQ = 50_000  # high enough that jieba keeps these words whole
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -45,21 +42,6 @@ def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
         if line and not line.startswith("#"):
             words.add(line)
     return frozenset(words)
-
-
-def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
-    """variant → canonical word."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise AnnotationError(str(path), f"cannot be read: {exc}") from exc
-    mapping: dict[str, str] = {}
-    for canonical, variants in (data or {}).get("groups", {}).items():
-        for v in variants or ():
-            if v in mapping and mapping[v] != canonical:
-                raise AnnotationError(str(path), f"{v!r} is a synonym of both {mapping[v]!r} and {canonical!r}")
-            mapping[str(v)] = str(canonical)
-    return mapping
 
 
 def derived_synonyms(
@@ -130,6 +112,11 @@ class Segmenter:
         self._jieba = jieba.Tokenizer()
         for w in self.words_to_add:
             self._jieba.add_word(w, USER_WORD_FREQ)
+
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        """The jieba tokenizer: its general dictionary with words_to_add on top. Read it, never change it."""
+        return self._jieba
 
     @classmethod
     def from_dictionary_file(cls, path: Path, stopwords: frozenset[str], synonyms: dict[str, str]) -> "Segmenter":

@@ -42,7 +42,7 @@ from typing import Iterable, Mapping
 import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
 
-__all__ = ["Correction", "Speller", "guide_vocabulary"]
+__all__ = ["Correction", "GeneralCounts", "Speller", "guide_vocabulary"]
 
 MIN_LEN = 2
 MAX_LEN = 6
@@ -90,6 +90,38 @@ def _general_dictionary() -> jieba.Tokenizer:
             tokenizer.check_initialized()
             _general = tokenizer
     return _general
+
+
+class GeneralCounts:
+    """jieba's general dictionary as the speller reads it — word → count, and the total — taken from a tokenizer
+    that already holds it with other words added on top (the segmenter's), so that the ~60 MB dictionary is not
+    loaded a second time. The added words' own general counts are read back from the tokenizer's dictionary
+    file, which also gives the total."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer, added: Iterable[str]):
+        tokenizer.check_initialized()
+        self._freq: dict[str, int] = tokenizer.FREQ
+        self._added = frozenset(added)
+        self._own: dict[str, int] = {}  # added word → its count in the general dictionary, if it is a word there
+        total = 0
+        with tokenizer.get_dict_file() as fh:  # jieba's own format and parsing: "word count [tag]"
+            for line in fh:
+                word, count = line.decode("utf-8").strip().split(" ")[:2]
+                total += int(count)
+                if word in self._added:
+                    self._own[word] = int(count)
+        self.total = total
+
+    def get(self, word: str, default: int = 0) -> int:
+        if word in self._added:
+            return self._own.get(word, default)
+        return self._freq.get(word, default)
+
+    def __contains__(self, word: str) -> bool:
+        # A word or the start of one. The added words and their starts are in too: Speller._segment asks this
+        # only to stop extending a fragment, and every added word of Chinese characters is a guide word whose
+        # starts it follows anyway.
+        return word in self._freq
 
 
 @dataclass(frozen=True)
@@ -172,16 +204,22 @@ class Speller:
     count for guide words (the guide is what questions are about). A span is corrected when the guide word is
     MIN_GAIN (log) more probable than the span's words as typed, after the costs of the changed characters."""
 
-    def __init__(self, vocabulary: Mapping[str, int]):
+    def __init__(self, vocabulary: Mapping[str, int], general: GeneralCounts | None = None):
+        """`general`: jieba's general dictionary shared with a segmenter; by default a private copy, loaded once
+        per process."""
         self.vocabulary: dict[str, int] = {}
         for w, n in vocabulary.items():
             w = str(w)
             if len(w) >= MIN_LEN and _ALL_CJK.match(w):
                 self.vocabulary[w] = self.vocabulary.get(w, 0) + max(int(n), 1)
         words = self.vocabulary
-        general = _general_dictionary()
-        self._general_freq: dict[str, int] = general.FREQ
-        self._log_total = math.log(general.total)
+        if general is None:
+            tokenizer = _general_dictionary()
+            self._general_freq: Mapping[str, int] | GeneralCounts = tokenizer.FREQ
+            self._log_total = math.log(tokenizer.total)
+        else:
+            self._general_freq = general
+            self._log_total = math.log(general.total)
         self._guide_prefixes: set[str] = set()
         self._attested: set[str] = set()  # every 2–6 character piece of a guide word
         self._reading: dict[str, tuple[str, ...]] = {}  # guide word → its toneless pinyin, read in context

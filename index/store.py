@@ -16,7 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Sequence
 
-from knowledge.errors import PolicybotError
+from knowledge.curated import SYNONYMS_FILE, load_synonyms
+from knowledge.errors import BuildUnavailable, PolicybotError
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields
 
@@ -25,15 +26,7 @@ from .embedding import BUILTIN, Embedder, load_embedder
 from .lexical import LexicalIndex
 from .passages import Passage, entry_document, make_passages
 from .search import Searcher, Weights
-from .segment import (
-    STOPWORDS_FILE,
-    SYNONYMS_FILE,
-    Segmenter,
-    derived_synonyms,
-    load_stopwords,
-    load_synonyms,
-    user_words,
-)
+from .segment import STOPWORDS_FILE, Segmenter, derived_synonyms, load_stopwords, user_words
 from .static_model import MODEL_ID, build_static_model
 
 log = logging.getLogger(__name__)
@@ -43,7 +36,7 @@ MANIFEST = "manifest.json"
 FILES = ("passages.json", "jieba/userdict.txt", "synonyms.json", "bm25/doc_freq.json", "entries_bm25/doc_freq.json", "dense.faiss")
 
 
-class IndexUnavailable(PolicybotError):
+class IndexUnavailable(BuildUnavailable):
     """The index is missing, damaged, or was built from other inputs; `policybot build` rebuilds it."""
 
 

@@ -1,11 +1,12 @@
 """The guide as structured records: parsing, curated annotations, and the saved knowledge base."""
 
-from .errors import AnnotationError, KnowledgeBaseMissing, PolicybotError, SourceError
+from .errors import AnnotationError, BuildUnavailable, KnowledgeBaseMissing, PolicybotError, SourceError
 from .records import Audience, Contact, Record, Section
 
 __all__ = [
     "AnnotationError",
     "Audience",
+    "BuildUnavailable",
     "Contact",
     "KnowledgeBaseMissing",
     "PolicybotError",

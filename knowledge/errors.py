@@ -34,5 +34,13 @@ class AnnotationError(PolicybotError):
         super().__init__(f"{self.path}: {message}")
 
 
-class KnowledgeBaseMissing(PolicybotError):
+BUILD_COMMAND = "`make build` (or `policybot build`)"
+
+
+class BuildUnavailable(PolicybotError):
+    """The knowledge base or the index is missing, damaged, or was built from other inputs than the current ones.
+    Serving only loads, so this stops a server at start; the message names the file and BUILD_COMMAND."""
+
+
+class KnowledgeBaseMissing(BuildUnavailable):
     """The built knowledge base is absent or unreadable; `policybot build` makes it."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .annotations import ANNOTATIONS_FILE, annotate, load_annotations
-from .errors import KnowledgeBaseMissing, SourceError
+from .errors import BUILD_COMMAND, KnowledgeBaseMissing, SourceError
 from .parser import parse_guide
 from .records import Record
 from .vocab import FACTS_FILE, FIELDS_FILE, load_facts, load_fields, region_of
@@ -104,12 +104,12 @@ def load(path: Path) -> list[Record]:
         with Path(path).open(encoding="utf-8") as fh:
             payload = json.load(fh)
     except FileNotFoundError as exc:
-        raise KnowledgeBaseMissing(f"{path}: no knowledge base; run `policybot build`") from exc
+        raise KnowledgeBaseMissing(f"{path}: no knowledge base; run {BUILD_COMMAND}") from exc
     except (OSError, ValueError) as exc:
-        raise KnowledgeBaseMissing(f"{path}: knowledge base unreadable ({exc}); run `policybot build`") from exc
+        raise KnowledgeBaseMissing(f"{path}: knowledge base unreadable ({exc}); run {BUILD_COMMAND}") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-        raise KnowledgeBaseMissing(f"{path}: knowledge base of another format; run `policybot build`")
+        raise KnowledgeBaseMissing(f"{path}: knowledge base of another format; run {BUILD_COMMAND}")
     try:
         return [Record.from_dict(r) for r in payload["records"]]
     except (KeyError, TypeError) as exc:
-        raise KnowledgeBaseMissing(f"{path}: knowledge base damaged ({exc}); run `policybot build`") from exc
+        raise KnowledgeBaseMissing(f"{path}: knowledge base damaged ({exc}); run {BUILD_COMMAND}") from exc

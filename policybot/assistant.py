@@ -10,13 +10,14 @@ from typing import Sequence
 
 from index.query import detect_fields, detect_region
 from index.search import MODES, SearchResult, Weights
-from index.spelling import Speller, guide_vocabulary
+from index.spelling import GeneralCounts, Speller, guide_vocabulary
 from index.store import Index
+from knowledge.curated import load_topics
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields, load_facts, load_fields
 
 from .answers import Answer, Composer
-from .scope import ScopeDecision, ScopeRules, decide, load_topics
+from .scope import ScopeDecision, ScopeRules, decide
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,9 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
         texts.append(r.title)
         texts.extend(s.text for s in r.sections)
         texts.extend(c.label for c in r.contacts)
-    return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add))
+    # jieba's general dictionary is read through the segmenter's tokenizer, not loaded a second time (~66 MB)
+    general = GeneralCounts(segmenter.tokenizer, segmenter.words_to_add)
+    return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add), general)
 
 
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
@@ -156,15 +159,14 @@ _assistant: Assistant | None = None
 
 
 def get_assistant() -> Assistant:
-    """The process-wide assistant, built on first use (never at import time)."""
+    """The process-wide assistant, loaded on first use (never at import time) from what `policybot build` made;
+    a missing or stale build is a BuildUnavailable error naming the command to run, never a build here."""
     global _assistant
     with _lock:
         if _assistant is None:
-            from .knowledge_base import build_all
+            from .knowledge_base import load_all
 
-            records, index, rebuilt = build_all()
-            if rebuilt:
-                log.info("index rebuilt at %s", index.directory)
+            records, index = load_all()
             _assistant = Assistant(records, index, load_fields(), load_facts())
         return _assistant
 

@@ -64,7 +64,7 @@ def _component_bytes(assistant) -> dict[str, float]:
         if isinstance(v, np.ndarray)
     )
     faiss_bytes = index.dense.size * assistant.index.embedder.dimension * 4
-    model_bytes = sum(p.numel() * p.element_size() for p in index.embedder.model.parameters())
+    model_bytes = index.embedder.nbytes
     return {
         "lexical_mb": round(lexical / 2**20, 2),
         "dense_vectors_mb": round(faiss_bytes / 2**20, 2),

@@ -1,12 +1,17 @@
-"""The knowledge base and its index as the application sees them: built when missing or stale, loaded once."""
+"""The knowledge base and its index as the application sees them.
+
+Building and loading are apart: `build_all` (the `policybot build` command, which `make run` and `make test` run
+first) parses the guide and builds the index when their inputs changed; `load_all` only loads, and a missing,
+damaged or stale build is a BuildUnavailable error naming the command to run. A serving process never parses the
+guide or trains the embedding model."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from index.store import Index, IndexUnavailable, build_index, is_current, load_index
+from index.store import Index, IndexUnavailable, build_index, inputs_hash, is_current, load_index, read_manifest
 from knowledge import store
+from knowledge.errors import BUILD_COMMAND, BuildUnavailable
 from knowledge.records import Record
 from knowledge.vocab import load_facts, load_fields
 
@@ -29,12 +34,26 @@ def build(cfg: Settings | None = None) -> list[Record]:
     return store.build(cfg.sources, cfg.knowledge_base)
 
 
-def records(cfg: Settings | None = None, *, rebuild_if_stale: bool = True) -> list[Record]:
-    """The records, rebuilding first when the sources or curated files changed since the last build."""
+def records(cfg: Settings | None = None) -> list[Record]:
+    """The saved records. BuildUnavailable when they are missing, or when the sources or curated files changed
+    since they were built."""
     cfg = cfg or settings()
-    if rebuild_if_stale and is_stale(cfg):
-        return build(cfg)
-    return store.load(Path(cfg.knowledge_base))
+    recs = store.load(cfg.knowledge_base)
+    if is_stale(cfg):
+        raise BuildUnavailable(f"{cfg.knowledge_base}: built from other sources or curated files than the "
+                               f"current ones; run {BUILD_COMMAND}")
+    return recs
+
+
+def load_all(cfg: Settings | None = None) -> tuple[list[Record], Index]:
+    """Knowledge base and index, loaded only: BuildUnavailable when either is missing, damaged or stale."""
+    cfg = cfg or settings()
+    recs = records(cfg)
+    manifest = read_manifest(cfg.index_dir)
+    if manifest.get("inputs_hash") != inputs_hash(knowledge_hash(cfg), cfg.embedding_model):
+        raise IndexUnavailable(f"{cfg.index_dir}: built from another knowledge base, vocabulary or embedding "
+                               f"model than the current ones; run {BUILD_COMMAND}")
+    return recs, load_index(cfg.index_dir, recs)
 
 
 def build_all(cfg: Settings | None = None, *, force: bool = False) -> tuple[list[Record], Index, bool]:

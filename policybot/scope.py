@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-
-import yaml
 
 from index.search import SearchResult
-from knowledge.errors import AnnotationError
-
-NOT_COVERED_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "not_covered.yml"
+from knowledge.curated import Topic
 
 # Characters of function words: an unknown two-character "word" containing one is a segmentation artefact of
 # colloquial speech (想开, 能贷, 先办), not a topic the guide lacks.
@@ -44,34 +39,12 @@ class ScopeRules:
 
 
 @dataclass(frozen=True)
-class Topic:
-    """A neighbouring topic the guide does not cover (knowledge/not_covered.yml)."""
-
-    name: str
-    keywords: tuple[str, ...]
-    turn_to: str
-
-
-@dataclass(frozen=True)
 class ScopeDecision:
     covered: bool
     reason: str
     unknown_words: tuple[str, ...]
     topic: Topic | None = None
     keyword: str = ""  # the word that named the neighbouring topic
-
-
-def load_topics(path: Path = NOT_COVERED_FILE) -> list[Topic]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise AnnotationError(str(path), f"cannot be read: {exc}") from exc
-    topics = []
-    for name, spec in (data or {}).get("topics", {}).items():
-        if not spec or not spec.get("keywords") or not spec.get("turn_to"):
-            raise AnnotationError(str(path), f"topic {name!r} needs keywords and turn_to")
-        topics.append(Topic(str(name), tuple(str(k) for k in spec["keywords"]), str(spec["turn_to"])))
-    return topics
 
 
 def neighbouring_topic(question: str, topics: list[Topic]) -> tuple[Topic, str] | None:

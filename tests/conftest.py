@@ -28,8 +28,17 @@ def by_id(records) -> dict[int, Record]:
 
 
 @pytest.fixture(scope="session")
-def assistant():
-    """The project's assistant over the index `make` built (built here if it is missing or stale)."""
+def built() -> None:
+    """The project's knowledge base and index, built when missing or stale (a no-op after `make build`): serving
+    code only loads them."""
+    from policybot.knowledge_base import build_all
+
+    build_all()
+
+
+@pytest.fixture(scope="session")
+def assistant(built):
+    """The project's assistant over the project's build."""
     from policybot.assistant import get_assistant
 
     return get_assistant()

@@ -11,14 +11,25 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def run_cli(*args, tmp_path):
-    env = dict(os.environ, POLICYBOT_KNOWLEDGE_BASE=str(tmp_path / "kb.json"))
-    return subprocess.run([sys.executable, "-m", "policybot.cli", *args], cwd=ROOT, env=env,
+@pytest.fixture(autouse=True)
+def _built(built):
+    """The commands below only load what `policybot build` made."""
+
+
+def run_cli(*args, **env):
+    return subprocess.run([sys.executable, "-m", "policybot.cli", *args], cwd=ROOT, env=dict(os.environ, **env),
                           capture_output=True, text=True)
 
 
-def test_show_all_json_prints_56_records(tmp_path):
-    done = run_cli("show", "--all", "--json", tmp_path=tmp_path)
+def test_a_missing_build_is_a_clear_error_not_a_build(tmp_path):
+    kb = tmp_path / "kb.json"
+    done = run_cli("ask", "高企有什么奖励", POLICYBOT_KNOWLEDGE_BASE=str(kb))
+    assert done.returncode == 1 and "run `make build` (or `policybot build`)" in done.stderr
+    assert not kb.exists()
+
+
+def test_show_all_json_prints_56_records():
+    done = run_cli("show", "--all", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert len(data) == 56
@@ -29,21 +40,21 @@ def test_show_all_json_prints_56_records(tmp_path):
                                     "region": "阿拉善左旗", "line": first["contacts"][0]["line"]}
 
 
-def test_show_one_entry_as_text_and_json(tmp_path):
-    text = run_cli("show", "17", tmp_path=tmp_path)
+def test_show_one_entry_as_text_and_json():
+    text = run_cli("show", "17")
     assert text.returncode == 0
     assert "国家高新技术企业服务指南" in text.stdout and "0483-8331872" in text.stdout
-    one = json.loads(run_cli("show", "17", "--json", tmp_path=tmp_path).stdout)
+    one = json.loads(run_cli("show", "17", "--json").stdout)
     assert one["id"] == 17 and "高企" in one["aliases"]
 
 
-def test_show_unknown_entry_is_a_clear_error(tmp_path):
-    done = run_cli("show", "99", tmp_path=tmp_path)
+def test_show_unknown_entry_is_a_clear_error():
+    done = run_cli("show", "99")
     assert done.returncode == 2 and "1–56" in done.stderr
 
 
-def test_ask_json_has_the_answer_keys(tmp_path):
-    done = run_cli("ask", "额济纳旗申报战新资金找谁", "--json", tmp_path=tmp_path)
+def test_ask_json_has_the_answer_keys():
+    done = run_cli("ask", "额济纳旗申报战新资金找谁", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert {"policy", "title", "field", "answer", "contacts", "citation", "alternatives"} <= set(data)
@@ -51,13 +62,13 @@ def test_ask_json_has_the_answer_keys(tmp_path):
     assert data["contacts"][0]["phone"] == "0483-6521855"
 
 
-def test_ask_out_of_scope_has_null_policy(tmp_path):
-    data = json.loads(run_cli("ask", "北京的房价是多少", "--json", tmp_path=tmp_path).stdout)
+def test_ask_out_of_scope_has_null_policy():
+    data = json.loads(run_cli("ask", "北京的房价是多少", "--json").stdout)
     assert data["policy"] is None and data["title"] is None
 
 
-def test_search_lists_ranked_entries_with_passages(tmp_path):
-    data = json.loads(run_cli("search", "高企奖励", "-k", "3", "--json", tmp_path=tmp_path).stdout)
+def test_search_lists_ranked_entries_with_passages():
+    data = json.loads(run_cli("search", "高企奖励", "-k", "3", "--json").stdout)
     assert len(data["hits"]) == 3 and data["hits"][0]["policy"] == 17
     assert data["hits"][0]["passages"] and "score" in data["hits"][0]
 
@@ -69,7 +80,7 @@ def test_eval_prints_failures_then_a_json_line(tmp_path):
         '{"id":"b","q":"护照在哪里办理","policy":null,"field":"none","expect":[]}\n'
         '{"id":"c","q":"高新技术企业认定有什么奖励","policy":3,"field":"amount","expect":["不存在的字"]}\n',
         encoding="utf-8")
-    done = run_cli("eval", "--questions", str(qfile), "--json", tmp_path=tmp_path)
+    done = run_cli("eval", "--questions", str(qfile), "--json")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     summary = json.loads(lines[-1])
@@ -82,5 +93,5 @@ def test_eval_prints_failures_then_a_json_line(tmp_path):
 def test_eval_of_a_bad_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text("not json\n", encoding="utf-8")
-    done = run_cli("eval", "--questions", str(bad), tmp_path=tmp_path)
+    done = run_cli("eval", "--questions", str(bad))
     assert done.returncode == 2 and "bad.jsonl:1" in done.stderr

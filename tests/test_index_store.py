@@ -1,5 +1,6 @@
-"""The index is rebuilt when its inputs change, and a missing or damaged index file is a clear error that the
-application answers by rebuilding — never a crash in the middle of a conversation."""
+"""`policybot build` rebuilds the index when its inputs change, and a missing or damaged index file is a clear
+error that the next build repairs — never a crash in the middle of a conversation (serving only loads:
+tests/test_loading.py)."""
 
 from __future__ import annotations
 

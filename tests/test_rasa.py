@@ -107,7 +107,7 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def servers(model, tmp_path_factory):
+def servers(model, built, tmp_path_factory):
     db = tmp_path_factory.mktemp("tracker") / "tracker.db"
     s = services.Services(tracker_db=db, quiet=True)
     s.start()

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory):
+def bot(built, tmp_path_factory):
     services.train()
     s = services.Services(tracker_db=tmp_path_factory.mktemp("tracker") / "tracker.db", quiet=True)
     s.start()

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.segment import Segmenter, derived_synonyms, load_stopwords, load_synonyms, user_words
+from index.segment import Segmenter, derived_synonyms, load_stopwords, user_words
+from knowledge.curated import load_synonyms
 from knowledge.records import Record, Section
 from knowledge.vocab import load_facts, load_fields
 

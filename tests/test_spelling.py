@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from index.spelling import Correction, Speller, guide_vocabulary
+import jieba
+
+from index.spelling import Correction, GeneralCounts, Speller, guide_vocabulary
 from index.store import _segmenter
 from knowledge.vocab import load_facts, load_fields
 
-from .conftest import GUIDE
+from .conftest import DATA, GUIDE, load_jsonl
 
 
 def _guide_texts(records) -> list[str]:
@@ -130,3 +132,26 @@ def test_guide_vocabulary_counts_words_of_two_chinese_characters(segmenter):
     assert "企业" in vocab
     assert all(sum("\u3400" <= ch <= "\u9fff" for ch in w) >= 2 for w in vocab)
     assert "A" not in vocab and "贷" not in vocab and "ABC" not in vocab
+
+
+# -- the general dictionary, shared with the segmenter -------------------------------------------------------------
+
+def test_general_counts_read_through_the_segmenter_are_jiebas_own(segmenter):
+    own = jieba.Tokenizer()
+    own.check_initialized()
+    shared = GeneralCounts(segmenter.tokenizer, segmenter.words_to_add)
+    assert shared.total == own.total != segmenter.tokenizer.total
+    assert all(shared.get(w) == own.FREQ.get(w, 0) for w in segmenter.words_to_add)
+    assert all(shared.get(w) == n for w, n in own.FREQ.items())
+    assert any(segmenter.tokenizer.FREQ[w] != own.FREQ.get(w, 0) for w in segmenter.words_to_add)  # it matters
+
+
+def test_a_speller_over_the_shared_dictionary_corrects_the_same(vocabulary, speller, segmenter):
+    shared = Speller(vocabulary, GeneralCounts(segmenter.tokenizer, segmenter.words_to_add))
+    asked = [row["q"] for path in sorted(DATA.glob("*questions.jsonl")) for row in load_jsonl(path)]
+    asked += [t["user"] for path in sorted(DATA.glob("*conversations*.jsonl")) for row in load_jsonl(path)
+              for t in row["turns"]]
+    asked += ["陀鸟怎么申清", "高新技术企叶", "崇君贷", "不动产等级", "稳岗反还要多久", "扶值资金", "科技计化项目"]
+    corrected = [speller.correct(q) for q in asked]
+    assert sum(bool(c.replacements) for c in corrected) >= 7
+    assert [shared.correct(q) for q in asked] == corrected

@@ -1,0 +1,33 @@
+"""The curated word lists the index and the scope decision read (knowledge/curated.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.curated import load_synonyms, load_topics
+from knowledge.errors import AnnotationError
+
+
+def test_synonyms_map_variants_to_the_guide_word():
+    synonyms = load_synonyms()
+    assert synonyms["退伍"] == "退役军人" and synonyms["个体户"] == "个体工商户"
+
+
+def test_a_variant_of_two_words_is_an_error(tmp_path):
+    path = tmp_path / "synonyms.yml"
+    path.write_text("groups:\n  退役军人: [退伍]\n  军人: [退伍]\n", encoding="utf-8")
+    with pytest.raises(AnnotationError, match="退伍"):
+        load_synonyms(path)
+
+
+def test_topics_name_where_to_turn():
+    topics = {t.name: t for t in load_topics()}
+    assert any("公积金" in t.keywords and t.turn_to for t in topics.values())
+
+
+@pytest.mark.parametrize("text", ["topics:\n  医保: {keywords: [医保]}\n", "topics: [unclosed\n"])
+def test_a_malformed_topics_file_is_named(tmp_path, text):
+    path = tmp_path / "not_covered.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AnnotationError, match="not_covered.yml"):
+        load_topics(path)
