@@ -96,6 +96,8 @@ class Answer:
 
 _SUB = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _SENTENCE_END = re.compile(r"(?<=[。；;])")
+# a sentence that spells out the one before it ("……按月换算其减免税限额。换算公式为：……")
+_GOES_ON = re.compile(r"^(?:换算公式|计算公式|公式为|计算方法|具体为|具体如下|即)")
 ENUMERATION_QUOTE = 4  # characters of a part's heading a question must repeat to ask for that part's list
 
 
@@ -440,8 +442,8 @@ class Composer:
         # a sentence that ends in "；" goes on in the next one (对一般事项…3个工作日；对复杂事项…10个工作日)
         size = sum(len(rk.unit.text) for rk in chosen)
         for rk in list(chosen):
-            if rk.unit.text.endswith(("；", ";")):
-                nxt = self.selector.next_unit(r, rk.unit)
+            nxt = self.selector.next_unit(r, rk.unit)
+            if rk.unit.text.endswith(("；", ";", "：", ":")) or (nxt is not None and _GOES_ON.match(nxt.text)):
                 if nxt is not None and all(c.unit != nxt for c in chosen) and size + len(nxt.text) <= LEAD_CHARS:
                     chosen.insert(chosen.index(rk) + 1, Ranked(nxt, rk.score))
                     size += len(nxt.text)
