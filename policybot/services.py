@@ -62,17 +62,34 @@ def model_cache() -> Path:
     return settings().cache_dir / "rasa-models"
 
 
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def model_is_current(want: str) -> bool:
+    """The model was trained from these inputs and is byte for byte the file training wrote (models/policybot.inputs
+    holds both hashes; a damaged tarball is replaced, never loaded)."""
+    if not (MODEL.exists() and MODEL_HASH.exists()):
+        return False
+    recorded = MODEL_HASH.read_text().split()
+    return len(recorded) == 2 and recorded[0] == want and recorded[1] == file_sha256(MODEL)
+
+
 def train(force: bool = False) -> bool:
     """Train the Rasa model unless one exists for the current inputs (here or in the cache outside the
     checkout, keyed by the inputs' hash, so a fresh clone reuses it); True when it trained."""
     want = training_hash()
-    if not force and MODEL.exists() and MODEL_HASH.exists() and MODEL_HASH.read_text().strip() == want:
+    if not force and model_is_current(want):
         return False
     cached = model_cache() / f"{want[:20]}.tar.gz"
     if not force and cached.exists():
         MODEL_DIR.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, MODEL)
-        MODEL_HASH.write_text(want + "\n")
+        MODEL_HASH.write_text(f"{want}\n{file_sha256(MODEL)}\n")
         print(f"Rasa model for these inputs taken from {cached}", flush=True)
         return False
     started = time.perf_counter()
@@ -82,7 +99,7 @@ def train(force: bool = False) -> bool:
          "--config", "config.yml", "--out", str(MODEL_DIR), "--fixed-model-name", "policybot", "--quiet"],
         cwd=ROOT, env={**os.environ, **RASA_ENV}, check=True,
     )
-    MODEL_HASH.write_text(want + "\n")
+    MODEL_HASH.write_text(f"{want}\n{file_sha256(MODEL)}\n")
     model_cache().mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".part")
     shutil.copyfile(MODEL, tmp)
