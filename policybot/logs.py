@@ -1,6 +1,8 @@
 """Log records that cannot be forged or flood the log: control characters in a message are escaped (a user's
 newline cannot start a fake line), a message is cut at MAX_MESSAGE characters, and the lines of a traceback are
-marked as its continuation. Used by the action server (`configure_logging`) and by Rasa (bot/logging.yml).
+marked as its continuation. The action server calls `configure_logging`; in the Rasa server the REST channel calls
+`install` when it is created, because Rasa's CLI replaces the root handlers (coloredlogs) after reading any logging
+configuration — so the escaping happens where each record is made, whatever handler prints it.
 
 Logs carry ids and lengths, not what users typed; POLICYBOT_LOG_LEVEL=DEBUG (Rasa: POLICYBOT_DEBUG=1) is the
 exception, for a developer's machine. No import beyond the standard library: the Rasa environment loads it too."""
@@ -44,12 +46,32 @@ class SafeFormatter(logging.Formatter):
         return text
 
 
+def install() -> None:
+    """Every log record made from now on carries its message already escaped and cut (idempotent)."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "policybot_safe", False):
+        return
+
+    def safe_record(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: leave it to logging's own error report
+            return record
+        record.msg, record.args = escape(message), None
+        return record
+
+    safe_record.policybot_safe = True
+    logging.setLogRecordFactory(safe_record)
+
+
 def level() -> str:
     return os.environ.get("POLICYBOT_LOG_LEVEL", "DEBUG" if os.environ.get("POLICYBOT_DEBUG") else "INFO").upper()
 
 
 def configure_logging() -> None:
     """The root logger writes safe records to stderr at POLICYBOT_LOG_LEVEL (INFO)."""
+    install()
     handler = logging.StreamHandler()
     handler.setFormatter(SafeFormatter())
     root = logging.getLogger()

@@ -284,7 +284,7 @@ class Services:
             "rasa": Server("rasa", [str(RASA_PYTHON), "-m", "rasa", "run", "--model", str(MODEL), "--endpoints",
                                     str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
                                     "--port", str(self.rasa_private_port), "--interface", rasa_interface,
-                                    "--logging-config-file", str(ROOT / "bot" / "logging.yml"), *cors, *debug],
+                                    *cors, *debug],
                            RASA_ENV, f"http://127.0.0.1:{self.rasa_private_port}/"),
         }
         try:

@@ -35,3 +35,23 @@ def test_traceback_lines_are_marked_as_continuation():
 
 def test_escape_keeps_chinese_and_tabs_out():
     assert escape("高企\t奖励") == "高企\\t奖励"
+
+
+def test_records_are_escaped_whatever_handler_prints_them():
+    # Rasa's CLI swaps the root handlers for coloredlogs; the escaping is in the record itself
+    import io
+
+    from policybot.logs import install
+
+    install()
+    install()  # idempotent
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("policybot.test.factory")
+    logger.addHandler(handler)
+    try:
+        logger.error("text %s", "a\nFORGED")
+    finally:
+        logger.removeHandler(handler)
+    assert stream.getvalue() == "text a\\nFORGED\n"

@@ -16,6 +16,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from policybot import logs
 from bot.input_check import UNAVAILABLE_REPLY, BadRequest, OfferedPayloads, check_message, merge_turn
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class CheckedRestInput(RestInput):
     def __init__(self, turn_timeout: float = 8.0) -> None:
         self.offered = OfferedPayloads()
         self.turn_timeout = float(turn_timeout)
+        logs.install()  # no log line of this process can be forged by what a user sends
 
     @classmethod
     def name(cls) -> Text:
