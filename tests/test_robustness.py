@@ -189,3 +189,27 @@ def test_kill_a_server_the_user_hears_back_and_the_conversation_goes_on(bot, ser
     wait_until(lambda: restored(bot, sender), 120, step=2)
     assert victim.poll() is not None  # the old process is gone, not left stopped
     answers_normally(bot, sender + "-new")
+
+
+def test_the_action_server_refuses_a_public_address_without_a_token():
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "POLICYBOT_ACTION_TOKEN"}
+    done = subprocess.run([str(services.APP_PYTHON), "-m", "actions.server", "--host", "0.0.0.0", "--port",
+                           str(services.free_port())], cwd=services.ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode != 0 and "POLICYBOT_ACTION_TOKEN" in done.stderr
+
+
+def test_with_a_token_the_action_server_requires_it_and_rasa_sends_it(tmp_path):
+    env = {**os.environ, "POLICYBOT_ACTION_TOKEN": "t0k-" + os.urandom(8).hex()}
+    with services.Services(tracker_db=tmp_path / "tracker.db", quiet=True, env=env) as s:
+        api = Client(s.action_url)
+        assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81")[0] == 401
+        assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81&token=wrong")[0] == 401
+        assert api.request("POST", "/webhook", b"{}")[0] == 401
+        token = env["POLICYBOT_ACTION_TOKEN"]
+        assert api.request("GET", f"/api/ask?q=%E9%AB%98%E4%BC%81&token={token}")[0] == 200
+        assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81", None, {"Authorization": f"Bearer {token}"})[0] == 200
+        assert api.request("GET", "/health")[0] == 200
+        assert "15万元" in reply_text(s.say("tok", "高新技术企业认定有什么奖励"))  # Rasa's calls carry the token
