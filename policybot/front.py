@@ -18,7 +18,7 @@ from bot.input_check import UNAVAILABLE_REPLY
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 WEBHOOK = "/webhooks/rest/webhook"
-HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "server", "date"}
+HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "server", "date", "expect"}
 
 
 def unavailable(body: bytes) -> bytes:

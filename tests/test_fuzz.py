@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from policybot import services
 
-from .robust_client import Client, check_response
+from .robust_client import Client, check_response, rss_peak_mb
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
@@ -93,6 +93,9 @@ def test_rest_channel(bot):
     assert COUNT["rest"] >= REST_EXAMPLES
     assert [p.pid for p in bot.processes] == pids and all(p.poll() is None for p in bot.processes)
     assert "15万元" in "".join(r.get("text", "") for r in bot.say("fuzz-after", "高新技术企业认定有什么奖励"))
+    peak = rss_peak_mb(bot.servers["rasa"].process.pid)
+    print(f"Rasa peak RSS after the generated requests: {peak:.0f} MB")
+    assert peak < 2048
 
 
 query_value = st.one_of(message_text, text, st.integers().map(str), st.text(any_char, min_size=480, max_size=600))
