@@ -27,7 +27,8 @@ class SafeAction(Action, ABC):
         try:
             return await self.act(dispatcher, tracker, domain)
         except Exception:  # the user still gets an answer; the log keeps the details
-            log.exception("action %s failed for sender %s on %r", self.name(), tracker.sender_id,
-                          (tracker.latest_message or {}).get("text"))
+            # the sender and the message's length, not its text (it may hold a name or a phone number)
+            log.exception("action %s failed for sender %s on a message of %d characters", self.name(),
+                          tracker.sender_id, len((tracker.latest_message or {}).get("text") or ""))
             dispatcher.utter_message(text=SORRY)
             return []

@@ -11,6 +11,10 @@ MAX_MESSAGE_CHARS = 500  # a longer "question" is not one; the NLU's cost grows 
 MAX_SENDER_CHARS = 64
 TOO_LONG_REPLY = "您的消息太长了（超过500字），请把问题说得简短一些，例如“创业担保贷款需要什么材料”。"
 EMPTY_REPLY = "请输入您想咨询的问题，例如“高新技术企业认定有什么奖励”。"
+# A turn that produced nothing or took too long (the action server down or hung): the user still hears back, with a
+# number that does not depend on the knowledge base (the guide has no general hotline; 12345 is the national one).
+UNAVAILABLE_REPLY = ("抱歉，系统暂时忙，没能回答您的问题，请稍后再试。着急的话，可以拨打12345政务服务便民热线，"
+                     "或通过“蒙企通”平台提出诉求。")
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@\-]{1,%d}$" % MAX_SENDER_CHARS)
 
 
@@ -62,10 +66,12 @@ def check_message(body: object) -> Checked:
     return Checked(sender, text)
 
 
-def merge_turn(messages: list[dict]) -> list[dict]:
+def merge_turn(messages: list[dict], recipient: str | None = None) -> list[dict]:
     """A turn's messages as one: texts joined by a blank line, buttons kept in order (WeChat and the widget show
-    one reply per turn)."""
-    if len(messages) <= 1:
+    one reply per turn). A turn with nothing to say (the action server could not be reached) gets the apology."""
+    if not messages:
+        return [{"recipient_id": recipient, "text": UNAVAILABLE_REPLY}]
+    if len(messages) == 1:
         return messages
     texts = [m["text"] for m in messages if m.get("text")]
     buttons = [b for m in messages for b in m.get("buttons") or []]

@@ -1,6 +1,8 @@
 """Build the index (segmentation dictionary, passages, BM25, embedding model, FAISS) into one directory with a
 manifest, and load it back. A build writes a fresh directory and swaps it in, so a failed build leaves the last
-good index in place; a missing or damaged file is an IndexUnavailable error naming it, never a crash later."""
+good index in place; a missing or damaged file is an IndexUnavailable error naming it, never a crash later. The
+manifest records the SHA-256 of every file, and loading checks them: a file changed after the build (even with its
+size kept) is refused, and `policybot build` rebuilds it."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from .static_model import MODEL_ID, build_static_model
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: the manifest lists every file's SHA-256
 MANIFEST = "manifest.json"
 FILES = ("passages.json", "jieba/userdict.txt", "synonyms.json", "bm25/doc_freq.json", "entries_bm25/doc_freq.json", "dense.faiss")
 
@@ -141,6 +143,7 @@ def build_index(
             "build_seconds": round(time.perf_counter() - started, 2),
             "timings": {k: round(v, 2) for k, v in timings.items()},
             "versions": _versions(),
+            "files": checksums(scratch),
         }
         (scratch / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         _swap_in(scratch, directory)
@@ -171,6 +174,33 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def checksums(directory: Path) -> dict[str, str]:
+    """Every file under `directory` but the manifest, by its path relative to it."""
+    return {p.relative_to(directory).as_posix(): sha256_file(p) for p in sorted(Path(directory).rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
+
+
+def verify_checksums(directory: Path, manifest: dict[str, Any]) -> None:
+    """IndexUnavailable naming the first file that is missing or not the one the build wrote."""
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise IndexUnavailable(f"{directory / MANIFEST}: no checksums in the manifest; run `policybot build`")
+    for name, digest in files.items():
+        path = Path(directory) / name
+        if not path.is_file():
+            raise IndexUnavailable(f"{path}: index file missing; run `policybot build`")
+        if sha256_file(path) != digest:
+            raise IndexUnavailable(f"{path}: index file damaged (checksum mismatch); run `policybot build`")
+
+
 def read_manifest(directory: Path) -> dict[str, Any]:
     path = Path(directory) / MANIFEST
     try:
@@ -199,6 +229,7 @@ def load_index(directory: Path, records: Sequence[Record]) -> Index:
     for name in FILES:
         if not (directory / name).is_file():
             raise IndexUnavailable(f"{directory / name}: index file missing; run `policybot build`")
+    verify_checksums(directory, manifest)
     current = None
     try:
         current = "passages.json"

@@ -1,4 +1,5 @@
-"""Build the knowledge base from the sources and curated files, save it atomically, load it back."""
+"""Build the knowledge base from the sources and curated files, save it atomically, load it back. The file carries
+the SHA-256 of its own content; a file changed after the build is refused on load (and rebuilt by the app)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from .parser import parse_guide
 from .records import Record
 from .vocab import FACTS_FILE, FIELDS_FILE, load_facts, load_fields, region_of
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: with the content's checksum
 
 
 def curated_files() -> list[Path]:
@@ -71,6 +72,12 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def content_hash(payload: dict) -> str:
+    """SHA-256 of everything in the saved payload but the checksum itself (key order and spacing do not count)."""
+    body = {k: v for k, v in payload.items() if k != "sha256"}
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def save(records: Sequence[Record], path: Path, source_hash: str) -> None:
     payload = {
         "format": FORMAT_VERSION,
@@ -78,6 +85,7 @@ def save(records: Sequence[Record], path: Path, source_hash: str) -> None:
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "records": [r.to_dict() for r in records],
     }
+    payload["sha256"] = content_hash(payload)
     write_atomic(Path(path), json.dumps(payload, ensure_ascii=False, indent=1))
 
 
@@ -90,10 +98,12 @@ def build(sources: Sequence[Path], path: Path) -> list[Record]:
 
 
 def stored_hash(path: Path) -> str | None:
-    """The input hash a saved knowledge base was built from, or None if there is none to read."""
+    """The input hash a saved knowledge base was built from, or None if there is none to read or the file is not
+    the one the build wrote (so a damaged file counts as stale and is rebuilt)."""
     try:
         with Path(path).open(encoding="utf-8") as fh:
-            return json.load(fh).get("source_hash")
+            payload = json.load(fh)
+        return payload.get("source_hash") if payload.get("sha256") == content_hash(payload) else None
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -109,6 +119,8 @@ def load(path: Path) -> list[Record]:
         raise KnowledgeBaseMissing(f"{path}: knowledge base unreadable ({exc}); run {BUILD_COMMAND}") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise KnowledgeBaseMissing(f"{path}: knowledge base of another format; run {BUILD_COMMAND}")
+    if payload.get("sha256") != content_hash(payload):
+        raise KnowledgeBaseMissing(f"{path}: knowledge base damaged (checksum mismatch); run {BUILD_COMMAND}")
     try:
         return [Record.from_dict(r) for r in payload["records"]]
     except (KeyError, TypeError) as exc:

@@ -200,10 +200,13 @@ def valid_value(fact: Fact, value: Any) -> Any:
 
 def canonical_profile(raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
     """Check a profile given as JSON (`policybot match --profile`): canonical names and values only."""
+    # The messages name the fact and the accepted values, never the value given (an API returns them).
+    if not isinstance(raw, dict):
+        raise ValueError(f"a profile is an object of facts: {', '.join(PROFILE_FACTS)}")
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in facts:
-            raise ValueError(f"unknown fact {key!r}; facts are {', '.join(facts)}")
+            raise ValueError(f"unknown fact; facts are {', '.join(facts)}")
         fact = facts[key]
         allowed = list(fact.values)
         if value == UNKNOWN or value is None:
@@ -215,7 +218,7 @@ def canonical_profile(raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, 
             if not isinstance(value, bool):
                 raise ValueError(f"{key} takes true or false")
         elif value not in allowed:
-            raise ValueError(f"{key} takes one of {', '.join(map(str, allowed))}, not {value!r}")
+            raise ValueError(f"{key} takes one of {', '.join(map(str, allowed))}")
         out[key] = value
     return out
 

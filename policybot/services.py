@@ -1,12 +1,14 @@
 """Train the Rasa model when its inputs changed, and run the Rasa server and the action server together.
 
     python -m policybot.services train            # (re)train models/policybot.tar.gz if its inputs changed
-    python -m policybot.services run              # both servers in the foreground; Ctrl-C stops both
+    python -m policybot.services run              # both servers, supervised, in the foreground; Ctrl-C stops both
     python -m policybot.services endpoints        # print the runtime endpoints.yml
 
-`make run` calls `run`. Ports: RASA_PORT (5005), ACTION_SERVER_PORT (5055); the runtime endpoints file is written
-from endpoints.yml with the action-server URL and the tracker and lock stores taken from the environment
-(see endpoints.yml). Tests use `Services` to start both on free ports and stop them again.
+`make run` calls `run`: the front (policybot/front.py) on RASA_PORT (5005) passes requests to the Rasa server on a
+private port and apologises for it while it restarts; the action server is on ACTION_SERVER_PORT (5055); the
+supervisor health-checks both and restarts one that died or stopped answering; logs go to var/log/. The runtime
+endpoints file is written from endpoints.yml with the action-server URL and the tracker and lock stores taken from
+the environment (see endpoints.yml). Tests use `Services` to start both on free ports and stop them again.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import yaml
@@ -33,6 +37,7 @@ MODEL_DIR = ROOT / "models"
 MODEL = MODEL_DIR / "policybot.tar.gz"
 MODEL_HASH = MODEL_DIR / "policybot.inputs"
 RUN_DIR = ROOT / "var" / "run"
+LOG_DIR = ROOT / "var" / "log"
 RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
 
 
@@ -57,17 +62,34 @@ def model_cache() -> Path:
     return settings().cache_dir / "rasa-models"
 
 
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def model_is_current(want: str) -> bool:
+    """The model was trained from these inputs and is byte for byte the file training wrote (models/policybot.inputs
+    holds both hashes; a damaged tarball is replaced, never loaded)."""
+    if not (MODEL.exists() and MODEL_HASH.exists()):
+        return False
+    recorded = MODEL_HASH.read_text().split()
+    return len(recorded) == 2 and recorded[0] == want and recorded[1] == file_sha256(MODEL)
+
+
 def train(force: bool = False) -> bool:
     """Train the Rasa model unless one exists for the current inputs (here or in the cache outside the
     checkout, keyed by the inputs' hash, so a fresh clone reuses it); True when it trained."""
     want = training_hash()
-    if not force and MODEL.exists() and MODEL_HASH.exists() and MODEL_HASH.read_text().strip() == want:
+    if not force and model_is_current(want):
         return False
     cached = model_cache() / f"{want[:20]}.tar.gz"
     if not force and cached.exists():
         MODEL_DIR.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, MODEL)
-        MODEL_HASH.write_text(want + "\n")
+        MODEL_HASH.write_text(f"{want}\n{file_sha256(MODEL)}\n")
         print(f"Rasa model for these inputs taken from {cached}", flush=True)
         return False
     started = time.perf_counter()
@@ -77,7 +99,7 @@ def train(force: bool = False) -> bool:
          "--config", "config.yml", "--out", str(MODEL_DIR), "--fixed-model-name", "policybot", "--quiet"],
         cwd=ROOT, env={**os.environ, **RASA_ENV}, check=True,
     )
-    MODEL_HASH.write_text(want + "\n")
+    MODEL_HASH.write_text(f"{want}\n{file_sha256(MODEL)}\n")
     model_cache().mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".part")
     shutil.copyfile(MODEL, tmp)
@@ -91,6 +113,8 @@ def runtime_endpoints(action_url: str, env: dict[str, str] | None = None) -> dic
     env = dict(os.environ if env is None else env)
     config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
     config["action_endpoint"] = {"url": env.get("ACTION_SERVER_URL", action_url)}
+    if env.get("POLICYBOT_ACTION_TOKEN"):  # Rasa sends it as ?token=…; the action server checks it
+        config["action_endpoint"]["token"] = env["POLICYBOT_ACTION_TOKEN"]
     dialect = env.get("TRACKER_DB_DIALECT")
     if dialect and dialect != "sqlite":
         config["tracker_store"] = {
@@ -120,32 +144,90 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status == 200
+    except (OSError, ValueError):
+        return False
+
+
 def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{url}: the server exited with status {process.returncode} while starting")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
+        if healthy(url):
+            return
         time.sleep(0.5)
     raise RuntimeError(f"{url}: no answer within {timeout:.0f} s")
 
 
+@dataclass
+class Server:
+    """One server process as the supervisor sees it: how to start it, where to ask whether it is well."""
+
+    name: str
+    cmd: list[str]
+    env: dict[str, str]
+    health_url: str
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+    ready: bool = False  # answered a health check since it was (re)started
+    failures: int = 0  # health checks failed in a row
+    restarts: list[float] = field(default_factory=list)
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+def verdict(alive: bool, is_healthy: bool, ready: bool, failures: int, age: float, *,
+            start_grace: float, max_failures: int) -> str:
+    """What to do about a server after one health check: "ok", "wait" (starting, or one failed check), or
+    "restart" (it exited, never came up within the grace, or failed `max_failures` checks in a row)."""
+    if not alive:
+        return "restart"
+    if is_healthy:
+        return "ok"
+    if not ready:
+        return "restart" if age > start_grace else "wait"
+    return "restart" if failures >= max_failures else "wait"
+
+
+def backoff(restarts: Sequence[float], now: float, window: float = 300.0) -> float:
+    """Seconds to wait before the next restart: none for the first, then doubling with each restart in the last
+    `window` seconds, at most a minute — a server that cannot start is not restarted in a tight loop."""
+    recent = [t for t in restarts if now - t < window]
+    return 0.0 if not recent else min(60.0, 2.0 ** len(recent)) - (now - recent[-1])
+
+
 class Services:
-    """Both servers as child processes; a context manager that stops them on exit."""
+    """Both servers as child processes; a context manager that stops them on exit.
+
+    `front=True` puts the front (policybot/front.py) on `rasa_port` and the Rasa server on a private port, so that
+    the REST channel answers even while Rasa restarts. `supervise()` starts the health checks in a thread.
+    `log_dir` sends each server's output to <log_dir>/<name>.log (else the terminal, or nowhere when `quiet`)."""
 
     def __init__(self, rasa_port: int | None = None, action_port: int | None = None, *,
-                 tracker_db: Path | None = None, quiet: bool = False, interface: str = "127.0.0.1"):
+                 tracker_db: Path | None = None, quiet: bool = False, interface: str = "127.0.0.1",
+                 front: bool = False, log_dir: Path | None = None, env: dict[str, str] | None = None):
         self.rasa_port = rasa_port or free_port()
         self.action_port = action_port or free_port()
+        self.rasa_private_port = free_port() if front else self.rasa_port
         self.tracker_db = tracker_db
         self.quiet = quiet
         self.interface = interface
-        self.processes: list[subprocess.Popen] = []
+        self.log_dir = log_dir
+        self.env = dict(os.environ if env is None else env)
+        self.servers: dict[str, Server] = {}
+        self.front = None
+        self.with_front = front
+        self.supervisor: Supervisor | None = None
+
+    @property
+    def processes(self) -> list[subprocess.Popen]:
+        return [s.process for s in self.servers.values() if s.process is not None]
 
     @property
     def rasa_url(self) -> str:
@@ -155,38 +237,87 @@ class Services:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
-    def _spawn(self, cmd: Sequence[str], env: dict[str, str]) -> subprocess.Popen:
-        out = subprocess.DEVNULL if self.quiet else None
-        proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env={**os.environ, **env}, stdout=out,
-                                stderr=subprocess.STDOUT if self.quiet else None, start_new_session=True)
-        self.processes.append(proc)
-        return proc
+    def spawn(self, server: Server) -> None:
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.log_dir / f"{server.name}.log", os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+            out = err = fd
+        elif self.quiet:
+            out, err, fd = subprocess.DEVNULL, subprocess.STDOUT, None
+        else:
+            out = err = fd = None
+        try:
+            server.process = subprocess.Popen(server.cmd, cwd=ROOT, env={**self.env, **server.env}, stdout=out,
+                                              stderr=err, start_new_session=True)
+        finally:
+            if fd is not None:
+                os.close(fd)
+        server.started, server.ready, server.failures = time.monotonic(), False, 0
+
+    def kill(self, server: Server) -> None:
+        if server.alive:
+            os.killpg(server.process.pid, signal.SIGKILL)  # also ends a SIGSTOP'ed one
+        if server.process is not None:
+            server.process.wait()
+
+    def restart(self, server: Server) -> None:
+        self.kill(server)
+        server.restarts.append(time.monotonic())
+        self.spawn(server)
 
     def start(self, timeout: float = 180) -> "Services":
         RUN_DIR.mkdir(parents=True, exist_ok=True)
-        env = {"TRACKER_DB_PATH": str(self.tracker_db)} if self.tracker_db else {}
+        env = {**self.env, **({"TRACKER_DB_PATH": str(self.tracker_db)} if self.tracker_db else {})}
         endpoints = RUN_DIR / f"endpoints-{self.rasa_port}.yml"
-        endpoints.write_text(yaml.safe_dump(runtime_endpoints(f"{self.action_url}/webhook", {**os.environ, **env}),
-                                            allow_unicode=True), encoding="utf-8")
-        actions = self._spawn([APP_PYTHON, "-m", "actions.server", "--port", str(self.action_port),
-                               "--host", self.interface], {})
+        # the file may hold the action token: owner-only, like the tracker db
+        fd = os.open(endpoints, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(yaml.safe_dump(runtime_endpoints(f"{self.action_url}/webhook", env), allow_unicode=True))
         # Browsers may call the REST channel only from the origins configured (none by default, not "*").
-        origins = os.environ.get("POLICYBOT_CORS_ORIGINS", "").split()
+        origins = self.env.get("POLICYBOT_CORS_ORIGINS", "").split()
         cors = ["--cors", *origins] if origins else []
-        rasa = self._spawn([RASA_PYTHON, "-m", "rasa", "run", "--model", MODEL, "--endpoints", endpoints,
-                            "--credentials", ROOT / "credentials.yml", "--port", str(self.rasa_port),
-                            "--interface", self.interface, *cors], RASA_ENV)
+        debug = ["--debug"] if self.env.get("POLICYBOT_DEBUG") else []
+        rasa_interface = "127.0.0.1" if self.with_front else self.interface
+        self.servers = {
+            "actions": Server("actions", [str(APP_PYTHON), "-m", "actions.server", "--port", str(self.action_port),
+                                          "--host", self.interface], {}, f"{self.action_url}/health"),
+            "rasa": Server("rasa", [str(RASA_PYTHON), "-m", "rasa", "run", "--model", str(MODEL), "--endpoints",
+                                    str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+                                    "--port", str(self.rasa_private_port), "--interface", rasa_interface,
+                                    *cors, *debug],
+                           RASA_ENV, f"http://127.0.0.1:{self.rasa_private_port}/"),
+        }
         try:
-            wait_for(f"{self.action_url}/health", timeout, actions)
-            wait_for(f"{self.rasa_url}/", timeout, rasa)
+            for server in self.servers.values():
+                self.spawn(server)
+            for server in self.servers.values():
+                wait_for(server.health_url, timeout, server.process)
+                server.ready = True
+            if self.with_front:
+                from .front import Front
+
+                self.front = Front(self.interface, self.rasa_port, self.rasa_private_port).start()
         except BaseException:
             self.stop()
             raise
         return self
 
+    def supervise(self, **options) -> "Supervisor":
+        """Health checks and restarts in a background thread, until `stop()`."""
+        self.supervisor = Supervisor(self, **options)
+        self.supervisor.start()
+        return self.supervisor
+
     def stop(self, grace: float = 10) -> None:
+        if self.supervisor is not None:
+            self.supervisor.stop()
+            self.supervisor = None
+        if self.front is not None:
+            self.front.stop()
+            self.front = None
         for proc in self.processes:
             if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGCONT)  # a stopped process cannot act on SIGTERM
                 os.killpg(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
         for proc in self.processes:
@@ -195,7 +326,7 @@ class Services:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        self.processes.clear()
+        self.servers.clear()
 
     def __enter__(self) -> "Services":
         return self.start()
@@ -212,26 +343,88 @@ class Services:
             return json.loads(r.read())
 
 
+class Supervisor:
+    """Checks both servers every `interval` seconds and restarts one that exited, did not come up within
+    `start_grace`, or failed `max_failures` health checks in a row (hung, e.g. SIGSTOP'ed). Never stops the other.
+    Also deletes conversations idle longer than the retention (policybot/retention.py) once an hour."""
+
+    def __init__(self, services: Services, interval: float = 2.0, health_timeout: float = 2.0,
+                 max_failures: int = 2, start_grace: float = 180.0, on_event=None):
+        self.services = services
+        self.interval, self.health_timeout = interval, health_timeout
+        self.max_failures, self.start_grace = max_failures, start_grace
+        self.on_event = on_event or (lambda text: print(text, file=sys.stderr, flush=True))
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_purge = 0.0
+
+    def step(self) -> list[str]:
+        """One round of checks; the actions taken, as text."""
+        events = []
+        now = time.monotonic()
+        for server in self.services.servers.values():
+            ok = server.alive and healthy(server.health_url, self.health_timeout)
+            server.failures = 0 if ok else server.failures + 1
+            server.ready = server.ready or ok
+            action = verdict(server.alive, ok, server.ready, server.failures, now - server.started,
+                             start_grace=self.start_grace, max_failures=self.max_failures)
+            if action == "restart" and backoff(server.restarts, now) <= 0:
+                why = (f"exited with status {server.process.returncode}" if not server.alive
+                       else f"failed {server.failures} health checks")
+                self.services.restart(server)
+                events.append(f"{server.name} {why}; restarted")
+        for text in events:
+            self.on_event(f"supervisor: {text}")
+        if now - self._last_purge > 3600:
+            self._last_purge = now
+            self.purge()
+        return events
+
+    def purge(self) -> None:
+        from .retention import purge_sqlite, retention_days
+
+        db = self.services.tracker_db or runtime_endpoints("", self.services.env)["tracker_store"].get("db")
+        if db and self.services.env.get("TRACKER_DB_DIALECT", "sqlite") == "sqlite":
+            try:
+                removed = purge_sqlite(Path(db), retention_days(self.services.env))
+                if removed:
+                    self.on_event(f"supervisor: deleted {removed} conversations past the retention")
+            except Exception as exc:  # retention must never take the service down
+                self.on_event(f"supervisor: retention failed ({type(exc).__name__})")
+
+    def run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.step()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="supervisor", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=30)
+
+
 def run_forever() -> int:
     train()
     services = Services(int(os.environ.get("RASA_PORT", 5005)), int(os.environ.get("ACTION_SERVER_PORT", 5055)),
-                        interface=os.environ.get("POLICYBOT_INTERFACE", "127.0.0.1"))
-    stop = {"now": False}
+                        interface=os.environ.get("POLICYBOT_INTERFACE", "127.0.0.1"), front=True,
+                        log_dir=Path(os.environ.get("POLICYBOT_LOG_DIR", LOG_DIR)))
+    stop = threading.Event()
 
     def on_signal(signum, frame):
-        stop["now"] = True
+        stop.set()
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     services.start()
+    supervisor = Supervisor(services)
     print(f"policybot is up: Rasa REST channel {services.rasa_url}/webhooks/rest/webhook, "
-          f"action server and /api {services.action_url}. Ctrl-C stops both.", flush=True)
+          f"action server and /api {services.action_url}, logs in {services.log_dir}. Ctrl-C stops both.", flush=True)
     try:
-        while not stop["now"]:
-            if any(p.poll() is not None for p in services.processes):
-                print("a server exited; stopping the other", file=sys.stderr)
-                break
-            time.sleep(0.5)
+        while not stop.wait(supervisor.interval):
+            supervisor.step()
     finally:
         services.stop()
     return 0

@@ -101,3 +101,16 @@ def test_cli_build_error_is_a_message_not_a_traceback(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert "missing.txt" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_knowledge_base_changed_after_the_build_is_refused(tmp_path, records):
+    from knowledge.errors import KnowledgeBaseMissing
+
+    path = tmp_path / "kb.json"
+    store.save(records, path, "hash")
+    assert len(store.load(path)) == len(records) and store.stored_hash(path) == "hash"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("15万元", "95万元", 1), encoding="utf-8")  # same size, another amount
+    with pytest.raises(KnowledgeBaseMissing, match="checksum"):
+        store.load(path)
+    assert store.stored_hash(path) is None  # so the application rebuilds it

@@ -107,3 +107,35 @@ def test_knowledge_base_missing_is_rebuilt_too(built):
     cfg.knowledge_base.unlink()
     records, index, _ = knowledge_base.build_all(cfg)
     assert len(records) == 56 and store.load(cfg.knowledge_base)
+
+
+@pytest.mark.parametrize("name", ["dense.faiss", "model/model.safetensors", "bm25/data.csc.index.npy",
+                                  "passages.json"])
+def test_same_size_random_bytes_are_caught_by_the_checksums(built, name):
+    """The issue's reproduction: random bytes written into a build file without changing its size passed as up
+    to date, and a damaged FAISS file answered 高新技术企业认定 with 车船使用税."""
+    import os
+
+    cfg, records, _ = built
+    path = cfg.index_dir / name
+    data = bytearray(path.read_bytes())
+    at = len(data) // 2
+    data[at:at + 64] = os.urandom(64)
+    path.write_bytes(bytes(data))
+    assert path.stat().st_size == len(data)
+    with pytest.raises(IndexUnavailable, match="checksum"):
+        load_index(cfg.index_dir, records)
+    records, index, rebuilt = knowledge_base.build_all(cfg)
+    assert rebuilt
+    answer = Assistant(records, index, load_fields(), load_facts()).ask("高新技术企业认定有什么奖励")
+    assert answer.policy == 17
+
+
+def test_a_damaged_knowledge_base_is_rebuilt(built):
+    cfg, _, _ = built
+    path = cfg.knowledge_base
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("0483-8331872", "0483-8331873", 1), encoding="utf-8")  # same size, other phone
+    assert knowledge_base.is_stale(cfg)
+    records, _, _ = knowledge_base.build_all(cfg)
+    assert "0483-8331872" in path.read_text(encoding="utf-8") and len(records) == 56

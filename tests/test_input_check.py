@@ -39,7 +39,14 @@ def test_a_turn_is_one_message():
                          {"recipient_id": "u", "text": "您是以什么身份经营的？", "buttons": [{"title": "1", "payload": "1"}]}])
     assert len(merged) == 1 and merged[0]["text"] == "好的\n\n您是以什么身份经营的？"
     assert merged[0]["buttons"] == [{"title": "1", "payload": "1"}]
-    assert merge_turn([]) == []
+
+
+def test_a_turn_with_nothing_to_say_gets_the_apology():
+    # the action server was down: Rasa ends the turn silently, the user must still hear back
+    from bot.input_check import UNAVAILABLE_REPLY
+
+    assert merge_turn([], "u") == [{"recipient_id": "u", "text": UNAVAILABLE_REPLY}]
+    assert "12345" in UNAVAILABLE_REPLY
 
 
 def test_only_offered_payloads_are_commands():

@@ -38,3 +38,16 @@ def test_the_sqlite_tracker_store_is_private(tmp_path):
     config = runtime_endpoints("http://localhost:5055/webhook", {"TRACKER_DB_PATH": str(db)})
     assert config["tracker_store"]["db"] == str(db)
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_the_action_token_reaches_rasa_s_endpoint():
+    config = services.runtime_endpoints("http://a/webhook", {"POLICYBOT_ACTION_TOKEN": "s3cret"})
+    assert config["action_endpoint"] == {"url": "http://a/webhook", "token": "s3cret"}
+    assert "token" not in services.runtime_endpoints("http://a/webhook", {})["action_endpoint"]
+
+
+def test_loopback_addresses():
+    from actions.server import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("example.org")

@@ -6,6 +6,7 @@ a short JSON error; a message too long or empty is answered politely without rea
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any, Awaitable, Callable, Optional, Text
@@ -15,7 +16,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.input_check import BadRequest, OfferedPayloads, check_message, merge_turn
+from policybot import logs
+from bot.input_check import UNAVAILABLE_REPLY, BadRequest, OfferedPayloads, check_message, merge_turn
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
@@ -42,12 +44,21 @@ def read_body(request: Request) -> Any:
 
 
 class CheckedRestInput(RestInput):
-    def __init__(self) -> None:
+    """`turn_timeout` (seconds, credentials.yml): the longest a user waits for a turn. Rasa's own wait for the action
+    server is 300 s and not configurable; past this the turn is cancelled and the user gets the apology."""
+
+    def __init__(self, turn_timeout: float = 8.0) -> None:
         self.offered = OfferedPayloads()
+        self.turn_timeout = float(turn_timeout)
+        logs.install()  # no log line of this process can be forged by what a user sends
 
     @classmethod
     def name(cls) -> Text:
         return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict]) -> "CheckedRestInput":
+        return cls(**(credentials or {}))
 
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                      metadata: Optional[dict] = None) -> response.HTTPResponse:
@@ -61,13 +72,16 @@ class CheckedRestInput(RestInput):
         collector = OneMessageOutput()
         text = self.offered.admit(checked.sender, checked.text)
         try:
-            await on_new_message(UserMessage(text, collector, checked.sender, input_channel=self.name(),
-                                             metadata=metadata))
+            await asyncio.wait_for(on_new_message(UserMessage(text, collector, checked.sender,
+                                                              input_channel=self.name(), metadata=metadata)),
+                                   self.turn_timeout)
+        except asyncio.TimeoutError:
+            log.error("rest: the turn of sender %s took over %.0f s; cancelled", checked.sender, self.turn_timeout)
+            return response.json([{"recipient_id": checked.sender, "text": UNAVAILABLE_REPLY}])
         except Exception:  # the user still gets a reply; the log keeps the error, not the message
             log.exception("rest: the turn of sender %s (%d characters) failed", checked.sender, len(checked.text))
-            return response.json([{"recipient_id": checked.sender,
-                                   "text": "抱歉，系统暂时出了点问题，请稍后再试。"}])
-        reply = merge_turn(collector.messages)
+            return response.json([{"recipient_id": checked.sender, "text": UNAVAILABLE_REPLY}])
+        reply = merge_turn(collector.messages, checked.sender)
         self.offered.remember(checked.sender, reply)
         return response.json(reply)
 

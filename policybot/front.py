@@ -1,0 +1,99 @@
+"""The front door on the public REST port: passes requests to the Rasa server, and answers for it while it is down
+or hung (restarting takes ~25 s), so a user always hears back within `timeout` seconds.
+
+Run by the supervisor (`make run`) in a thread; standard library only. A body over MAX_BODY_BYTES is refused here,
+before Rasa reads it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from bot.input_check import UNAVAILABLE_REPLY
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 16 * 1024
+WEBHOOK = "/webhooks/rest/webhook"
+HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "server", "date", "expect"}
+
+
+def unavailable(body: bytes) -> bytes:
+    """The apology in the REST channel's reply shape, to the sender named in the body when there is one."""
+    try:
+        sender = json.loads(body).get("sender")
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        sender = None
+    return json.dumps([{"recipient_id": sender if isinstance(sender, str) else None, "text": UNAVAILABLE_REPLY}],
+                      ensure_ascii=False).encode()
+
+
+class FrontHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 15  # seconds a client may take to send its request (a slow client holds only its own thread)
+    upstream: tuple[str, int]
+    timeout_s: float
+
+    def log_message(self, format, *args):  # no access log: paths may carry queries
+        pass
+
+    def _reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _proxy(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES or self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return self._reply(413 if length > MAX_BODY_BYTES else 400,
+                               b'{"error": "send a JSON body of at most 16384 bytes with Content-Length"}')
+        body = self.rfile.read(length) if length else b""
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+        conn = http.client.HTTPConnection(*self.upstream, timeout=self.timeout_s)
+        try:
+            conn.request(self.command, self.path, body=body, headers=headers)
+            answer = conn.getresponse()
+            data = answer.read()
+        except (OSError, http.client.HTTPException) as exc:
+            log.warning("front: Rasa did not answer %s %s (%s)", self.command, self.path.split("?")[0],
+                        type(exc).__name__)
+            if self.path.split("?")[0].rstrip("/") == WEBHOOK:
+                return self._reply(200, unavailable(body))
+            return self._reply(503, b'{"error": "the assistant is restarting; try again in a minute"}')
+        finally:
+            conn.close()
+        if answer.status >= 500 and self.path.split("?")[0].rstrip("/") == WEBHOOK:
+            return self._reply(200, unavailable(body))
+        self._reply(answer.status, data, {k: v for k, v in answer.getheaders()
+                                          if k.lower() not in HOP_HEADERS and k.lower() != "content-type"})
+
+    do_GET = do_POST = do_OPTIONS = do_PUT = do_DELETE = _proxy
+
+
+class Front:
+    """A threaded HTTP front on (host, port) for the Rasa server at upstream_port."""
+
+    def __init__(self, host: str, port: int, upstream_port: int, timeout: float = 9.0):
+        handler = type("Handler", (FrontHandler,), {"upstream": ("127.0.0.1", upstream_port), "timeout_s": timeout})
+        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, name="front", daemon=True)
+
+    def start(self) -> "Front":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
