@@ -6,7 +6,7 @@ RASA := .venv-rasa/bin/python
 .PHONY: run test test-fast envs env-app env-rasa build model lock-app lock-rasa clean
 
 run: envs build
-	$(APP) -m policybot.services run
+	$(APP) -m ops.services run
 
 test: envs build model
 	$(APP) -m pytest
@@ -27,7 +27,7 @@ build: env-app
 	@.venv/bin/policybot build
 
 model: envs build
-	@$(APP) -m policybot.services train
+	@$(APP) -m ops.services train
 
 lock-app:
 	$(PYTHON) tools/envs.py lock app

@@ -23,7 +23,7 @@ from sanic import Request, response
 from sanic.exceptions import SanicException
 
 from knowledge.errors import PolicybotError
-from policybot.logs import configure_logging
+from ops.logs import configure_logging
 
 from .api import ApiError, api, error
 from .service import conversation

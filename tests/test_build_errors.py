@@ -97,7 +97,7 @@ def test_load_reports_a_missing_or_corrupt_knowledge_base(tmp_path):
 def test_cli_build_error_is_a_message_not_a_traceback(tmp_path):
     env = {"POLICYBOT_SOURCES": str(tmp_path / "missing.txt"), "POLICYBOT_KNOWLEDGE_BASE": str(tmp_path / "kb.json"),
            "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-m", "policybot.cli", "build"], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "ops.cli", "build"], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert "missing.txt" in done.stderr and "Traceback" not in done.stderr

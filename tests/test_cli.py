@@ -17,7 +17,7 @@ def _built(built):
 
 
 def run_cli(*args, **env):
-    return subprocess.run([sys.executable, "-m", "policybot.cli", *args], cwd=ROOT, env=dict(os.environ, **env),
+    return subprocess.run([sys.executable, "-m", "ops.cli", *args], cwd=ROOT, env=dict(os.environ, **env),
                           capture_output=True, text=True)
 
 

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import vocab
 from knowledge.records import Audience
-from policybot import bot_data
+from bot import training_data
 from policybot.matcher import assess
 from policybot.profile import extract_facts
 
@@ -52,12 +52,12 @@ def facts_with_a_new_fact(tmp_path, monkeypatch):
 
 
 def test_a_new_fact_reaches_the_domain(facts_with_a_new_fact, records):
-    domain = yaml.safe_load(bot_data.sync_domain((ROOT / "domain.yml").read_text(encoding="utf-8"),
+    domain = yaml.safe_load(training_data.sync_domain((ROOT / "domain.yml").read_text(encoding="utf-8"),
                                                  facts_with_a_new_fact))
     assert domain["slots"]["exporter"]["mappings"][0]["type"] == "custom"
     assert domain["forms"]["profile_form"]["required_slots"][-1] == "exporter"
     assert "action_ask_exporter" in domain["actions"] and "exporter" in domain["entities"]
-    assert "做外贸" in bot_data.lookups(records, facts_with_a_new_fact)["lookup"]["exporter"]
+    assert "做外贸" in training_data.lookups(records, facts_with_a_new_fact)["lookup"]["exporter"]
 
 
 async def test_a_new_fact_reaches_the_form(facts_with_a_new_fact, assistant):

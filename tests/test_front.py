@@ -1,4 +1,4 @@
-"""The front on the public REST port (policybot/front.py): passes requests through, answers for a Rasa server that
+"""The front on the public REST port (ops/front.py): passes requests through, answers for a Rasa server that
 is down, refuses oversized bodies before anyone reads them."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.input_check import UNAVAILABLE_REPLY
-from policybot.front import Front
-from policybot.services import free_port
+from ops.front import Front
+from ops.services import free_port
 
 from .robust_client import Client
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from policybot import services
+from ops import services
 
 from .robust_client import Client, check_response, rss_peak_mb
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from policybot.logs import MAX_MESSAGE, SafeFormatter, escape
+from ops.logs import MAX_MESSAGE, SafeFormatter, escape
 
 
 def record(msg, *args, exc_info=None):
@@ -41,7 +41,7 @@ def test_records_are_escaped_whatever_handler_prints_them():
     # Rasa's CLI swaps the root handlers for coloredlogs; the escaping is in the record itself
     import io
 
-    from policybot.logs import install
+    from ops.logs import install
 
     install()
     install()  # idempotent

@@ -52,13 +52,13 @@ def test_documents_are_never_matched(records):
 
 def test_cli_match_json():
     profile = json.dumps({"entity_type": "个体工商户", "credit_issue": "经营异常名录"}, ensure_ascii=False)
-    done = subprocess.run([sys.executable, "-m", "policybot.cli", "match", "--profile", profile, "--json"],
+    done = subprocess.run([sys.executable, "-m", "ops.cli", "match", "--profile", profile, "--json"],
                           cwd=ROOT, capture_output=True, text=True, env=dict(os.environ))
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     first = data["matches"][0]
     assert set(first) >= {"policy", "title", "reasons", "missing_facts"}
     assert 46 in [m["policy"] for m in data["matches"]] and 43 not in [m["policy"] for m in data["matches"]]
-    bad = subprocess.run([sys.executable, "-m", "policybot.cli", "match", "--profile", '{"entity_type": "x"}'],
+    bad = subprocess.run([sys.executable, "-m", "ops.cli", "match", "--profile", '{"entity_type": "x"}'],
                          cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "bad profile" in bad.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from policybot.evaluate import evaluate, load_questions
+from ops.evaluate import evaluate, load_questions
 
 from .conftest import DATA
 
@@ -53,7 +53,7 @@ def test_bench_runs_and_reports_latency_quality_and_memory():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "policybot.cli", "bench", "--queries", "20", "--no-build"],
+    done = subprocess.run([sys.executable, "-m", "ops.cli", "bench", "--queries", "20", "--no-build"],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])

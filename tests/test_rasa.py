@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policybot import services
+from ops import services
 
 from .conftest import ROOT
 

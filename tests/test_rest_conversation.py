@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from policybot import services
-from policybot.converse import load_conversations, play
+from ops import services
+from ops.converse import load_conversations, play
 
 from .conftest import DATA
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from policybot import services
+from ops import services
 
 from .robust_client import Client, check_response, reply_text, rss_peak_mb, wait_until
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policybot import services
+from ops import services
 
 
 def test_default_tracker_store_is_sqlite_and_action_url_is_set(tmp_path):
@@ -32,7 +32,7 @@ def test_training_inputs_cover_what_the_model_is_built_from():
 def test_the_sqlite_tracker_store_is_private(tmp_path):
     import stat
 
-    from policybot.services import runtime_endpoints
+    from ops.services import runtime_endpoints
 
     db = tmp_path / "var" / "tracker.db"
     config = runtime_endpoints("http://localhost:5055/webhook", {"TRACKER_DB_PATH": str(db)})

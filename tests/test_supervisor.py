@@ -1,4 +1,4 @@
-"""The supervisor's decisions (policybot.services.verdict, backoff) and the retention of conversations."""
+"""The supervisor's decisions (ops.services.verdict, backoff) and the retention of conversations."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from policybot.retention import purge_sqlite, retention_days
-from policybot.services import backoff, verdict
+from ops.retention import purge_sqlite, retention_days
+from ops.services import backoff, verdict
 
 RULES = {"start_grace": 180, "max_failures": 2}
 

@@ -133,7 +133,9 @@ def ensure(name: str) -> Path:
     cache = ensure_cache(name, python)
     local: Path = spec["local"]
     marker = local / ".policybot-env"
-    want = f"{cache}\n{ROOT}\n"
+    # the project's own metadata too: a package added to pyproject.toml needs the editable install redone
+    project = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    want = f"{cache}\n{ROOT}\n{project}\n"
     if marker.exists() and marker.read_text() == want and (local / "bin" / "python").exists():
         return local
     if local.exists() or local.is_symlink():

@@ -16,7 +16,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from policybot import logs
+from ops import logs
 from bot.input_check import UNAVAILABLE_REPLY, BadRequest, OfferedPayloads, check_message, merge_turn
 
 log = logging.getLogger(__name__)

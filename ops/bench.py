@@ -14,9 +14,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .assistant import get_assistant
+from policybot.assistant import get_assistant
 from .evaluate import evaluate, load_questions
-from .settings import settings
+from policybot.settings import settings
 
 MODES = ("hybrid", "lexical", "dense")
 WARMUP = 50
@@ -86,7 +86,7 @@ def _build_times(cold: bool) -> dict[str, float]:
     from knowledge import store
     from knowledge.vocab import load_facts, load_fields
 
-    from .knowledge_base import knowledge_hash
+    from policybot.knowledge_base import knowledge_hash
 
     cfg = settings()
     records = store.load(cfg.knowledge_base)

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .assistant import Assistant
+from policybot.assistant import Assistant
 
 _DASHES = re.compile(r"[—–－]")
 

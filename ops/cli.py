@@ -23,8 +23,8 @@ from typing import Sequence
 from knowledge.errors import PolicybotError
 from knowledge.records import Record
 
-from . import knowledge_base
-from .settings import settings
+from policybot import knowledge_base
+from policybot.settings import settings
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -39,9 +39,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from knowledge.vocab import facts as load_facts
     from knowledge.vocab import fields as load_fields
 
-    from . import bot_data
+    from bot import training_data
 
-    written = bot_data.write(records, load_facts(), load_fields())
+    written = training_data.write(records, load_facts(), load_fields())
     print(f"rasa training data: {', '.join(_rel(p, cfg.root) for p in written)}")
     m = index.manifest
     state = f"built in {m['build_seconds']} s" if rebuilt else "up to date"
@@ -58,7 +58,7 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from .assistant import get_assistant
+    from policybot.assistant import get_assistant
 
     assistant = get_assistant()
     result = assistant.search(args.query, k=args.k, mode=args.mode)
@@ -90,7 +90,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from .assistant import get_assistant
+    from policybot.assistant import get_assistant
 
     answer = get_assistant().ask(args.question, region=args.region)
     if args.json:
@@ -101,7 +101,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from .assistant import get_assistant
+    from policybot.assistant import get_assistant
     from .evaluate import evaluate, load_questions
 
     try:
@@ -141,8 +141,8 @@ def _cmd_converse(args: argparse.Namespace) -> int:
 def _cmd_match(args: argparse.Namespace) -> int:
     from knowledge.vocab import facts as load_facts
 
-    from .matcher import match
-    from .profile import canonical_profile
+    from policybot.matcher import match
+    from policybot.profile import canonical_profile
 
     raw = args.profile
     if not raw.lstrip().startswith("{") and Path(raw).is_file():

@@ -1,10 +1,10 @@
 """Train the Rasa model when its inputs changed, and run the Rasa server and the action server together.
 
-    python -m policybot.services train            # (re)train models/policybot.tar.gz if its inputs changed
-    python -m policybot.services run              # both servers, supervised, in the foreground; Ctrl-C stops both
-    python -m policybot.services endpoints        # print the runtime endpoints.yml
+    python -m ops.services train            # (re)train models/policybot.tar.gz if its inputs changed
+    python -m ops.services run              # both servers, supervised, in the foreground; Ctrl-C stops both
+    python -m ops.services endpoints        # print the runtime endpoints.yml
 
-`make run` calls `run`: the front (policybot/front.py) on RASA_PORT (5005) passes requests to the Rasa server on a
+`make run` calls `run`: the front (ops/front.py) on RASA_PORT (5005) passes requests to the Rasa server on a
 private port and apologises for it while it restarts; the action server is on ACTION_SERVER_PORT (5055); the
 supervisor health-checks both and restarts one that died or stopped answering; logs go to var/log/. The runtime
 endpoints file is written from endpoints.yml with the action-server URL and the tracker and lock stores taken from
@@ -57,7 +57,7 @@ def training_hash() -> str:
 
 
 def model_cache() -> Path:
-    from .settings import settings
+    from policybot.settings import settings
 
     return settings().cache_dir / "rasa-models"
 
@@ -205,7 +205,7 @@ def backoff(restarts: Sequence[float], now: float, window: float = 300.0) -> flo
 class Services:
     """Both servers as child processes; a context manager that stops them on exit.
 
-    `front=True` puts the front (policybot/front.py) on `rasa_port` and the Rasa server on a private port, so that
+    `front=True` puts the front (ops/front.py) on `rasa_port` and the Rasa server on a private port, so that
     the REST channel answers even while Rasa restarts. `supervise()` starts the health checks in a thread.
     `log_dir` sends each server's output to <log_dir>/<name>.log (else the terminal, or nowhere when `quiet`)."""
 
@@ -346,7 +346,7 @@ class Services:
 class Supervisor:
     """Checks both servers every `interval` seconds and restarts one that exited, did not come up within
     `start_grace`, or failed `max_failures` health checks in a row (hung, e.g. SIGSTOP'ed). Never stops the other.
-    Also deletes conversations idle longer than the retention (policybot/retention.py) once an hour."""
+    Also deletes conversations idle longer than the retention (ops/retention.py) once an hour."""
 
     def __init__(self, services: Services, interval: float = 2.0, health_timeout: float = 2.0,
                  max_failures: int = 2, start_grace: float = 180.0, on_event=None):

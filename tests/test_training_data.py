@@ -6,13 +6,13 @@ import yaml
 
 from knowledge.vocab import facts as load_facts
 from knowledge.vocab import fields as load_fields
-from policybot import bot_data
+from bot import training_data
 
 from .conftest import ROOT
 
 
 def test_lookups_and_synonyms_come_from_the_knowledge_base(records):
-    data = bot_data.lookups(records, load_facts())
+    data = training_data.lookups(records, load_facts())
     assert "额济纳" in data["lookup"]["region"] and "高新区" in data["lookup"]["region"]
     assert "高企" in data["lookup"]["policy"] and "崇军贷" in data["lookup"]["policy"]
     assert "个体户" in data["synonym"]["个体工商户"]
@@ -24,7 +24,7 @@ def test_lookups_and_synonyms_come_from_the_knowledge_base(records):
 def test_generated_files_are_valid_rasa_yaml(records, tmp_path):
     domain = tmp_path / "domain.yml"
     domain.write_text((ROOT / "domain.yml").read_text(encoding="utf-8"), encoding="utf-8")
-    paths = bot_data.write(records, load_facts(), load_fields(), tmp_path, domain)
+    paths = training_data.write(records, load_facts(), load_fields(), tmp_path, domain)
     for path in paths[:-1]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert data["version"] == "3.1" and data["nlu"]
@@ -42,9 +42,9 @@ def test_generation_is_reproducible():
     import sys
 
     probe = ("import hashlib; from knowledge import store; from knowledge.vocab import load_facts, load_fields; "
-             "from policybot import bot_data; from policybot.settings import settings; "
+             "from bot import training_data; from policybot.settings import settings; "
              "r = store.load(settings().knowledge_base); "
-             "print(hashlib.sha256(repr(sorted(bot_data.render(r, load_facts(), load_fields()).items())).encode())"
+             "print(hashlib.sha256(repr(sorted(training_data.render(r, load_facts(), load_fields()).items())).encode())"
              ".hexdigest())")
     digests = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}
@@ -54,4 +54,4 @@ def test_generation_is_reproducible():
 def test_the_domain_holds_what_facts_yml_says():
     # `policybot build` writes the marked regions; a hand edit there or a fact added without a build shows here
     text = (ROOT / "domain.yml").read_text(encoding="utf-8")
-    assert bot_data.sync_domain(text, load_facts()) == text
+    assert training_data.sync_domain(text, load_facts()) == text
