@@ -16,6 +16,7 @@ from typing import Any
 
 from sanic import Blueprint, Request, response
 
+from knowledge.errors import InvalidInput
 from knowledge.vocab import facts as load_facts
 from index.query import detect_region
 from policybot.assistant import get_assistant
@@ -27,8 +28,8 @@ MAX_QUESTION = 500  # characters; a longer "question" is not a question
 MAX_K = 20
 
 
-class ApiError(ValueError):
-    """A request the API refuses; the message is safe to return (no client input in it)."""
+class ApiError(InvalidInput):
+    """A request the API refuses, with its HTTP status; the message is safe to return (no client input in it)."""
 
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)

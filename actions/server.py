@@ -22,7 +22,7 @@ from rasa_sdk.executor import ActionExecutor
 from sanic import Request, response
 from sanic.exceptions import SanicException
 
-from knowledge.errors import PolicybotError
+from knowledge.errors import BuildUnavailable, InvalidInput, PolicybotError
 from ops.logs import configure_logging
 
 from .api import ApiError, api, error
@@ -78,10 +78,19 @@ def make_app(token: str | None = None, cors_origins: list[str] | None = None):
     async def api_error(request: Request, exc: ApiError):
         return error(exc.status, str(exc))
 
-    @app.exception(PolicybotError)
-    async def policybot_error(request: Request, exc: PolicybotError):
+    @app.exception(InvalidInput)
+    async def invalid_input(request: Request, exc: InvalidInput):
+        return error(400, str(exc))
+
+    @app.exception(BuildUnavailable)
+    async def build_unavailable(request: Request, exc: BuildUnavailable):
         log.error("%s %s: %s", request.method, request.path, exc)
         return error(503, "the policy knowledge base is not available right now")
+
+    @app.exception(PolicybotError)
+    async def policybot_error(request: Request, exc: PolicybotError):
+        log.exception("%s %s failed", request.method, request.path)
+        return error(500, "internal error")
 
     @app.exception(SanicException)
     async def http_error(request: Request, exc: SanicException):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Sequence
 
@@ -93,8 +92,9 @@ def load_embedder(spec: str, model_dir: Path, segmenter: Segmenter) -> Embedder:
             if path.is_dir():
                 st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
             else:
-                offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
-                st = SentenceTransformer(spec, device="cpu", local_files_only=offline)
+                from huggingface_hub.constants import HF_HUB_OFFLINE  # the hub library's own reading of it
+
+                st = SentenceTransformer(spec, device="cpu", local_files_only=bool(HF_HUB_OFFLINE))
         except Exception as exc:  # sentence-transformers raises many kinds; all mean "no model here"
             raise EmbeddingModelError(f"embedding model {spec!r} cannot be loaded from {path}: {exc}") from exc
         model = SentenceTransformerModel(st)

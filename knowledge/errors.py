@@ -11,6 +11,12 @@ class PolicybotError(Exception):
     """Base class of every error this project raises on purpose."""
 
 
+class InvalidInput(PolicybotError, ValueError):
+    """Input from outside (a request parameter, a profile, a search mode) that this project refuses. The message
+    is safe to show: it names what is accepted and never repeats what was sent. Edges turn it into a 4xx or a
+    polite reply."""
+
+
 class SourceError(PolicybotError):
     """A guide source file is missing, unreadable, not UTF-8, or does not have the expected structure."""
 

@@ -12,6 +12,7 @@ from index.query import detect_fields, detect_region
 from index.search import MODES, SearchResult, Weights
 from index.spelling import GeneralCounts, Speller, guide_vocabulary
 from index.store import Index
+from knowledge.errors import InvalidInput
 from knowledge.curated import load_topics
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields, load_facts, load_fields
@@ -91,7 +92,7 @@ class Assistant:
         """Understand and search a message once: every entry is scored, so a follow-up can compare the entry
         under discussion with the best one. `corrected` is the question already spell-corrected by the caller."""
         if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}")
+            raise InvalidInput(f"mode must be one of {MODES}")
         text = corrected if corrected is not None else self.correct(question)
         understood = self.understand(text)
         wanted = list(fields) if fields is not None else understood.fields

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from knowledge.errors import InvalidInput
 from knowledge.vocab import Fact, facts as shared_facts
 
 UNKNOWN = "不清楚"  # a question the user chose to skip: known to be unknown, not asked again
@@ -202,23 +203,23 @@ def canonical_profile(raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, 
     """Check a profile given as JSON (`policybot match --profile`): canonical names and values only."""
     # The messages name the fact and the accepted values, never the value given (an API returns them).
     if not isinstance(raw, dict):
-        raise ValueError(f"a profile is an object of facts: {', '.join(PROFILE_FACTS)}")
+        raise InvalidInput(f"a profile is an object of facts: {', '.join(facts)}")
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in facts:
-            raise ValueError(f"unknown fact; facts are {', '.join(facts)}")
+            raise InvalidInput(f"unknown fact; facts are {', '.join(facts)}")
         fact = facts[key]
         allowed = list(fact.values)
         if value == UNKNOWN or value is None:
             continue
         if fact.kind == "many":
             if not isinstance(value, list) or any(v not in allowed for v in value):
-                raise ValueError(f"{key} takes a list of {', '.join(map(str, allowed))}")
+                raise InvalidInput(f"{key} takes a list of {', '.join(map(str, allowed))}")
         elif fact.kind == "bool":
             if not isinstance(value, bool):
-                raise ValueError(f"{key} takes true or false")
+                raise InvalidInput(f"{key} takes true or false")
         elif value not in allowed:
-            raise ValueError(f"{key} takes one of {', '.join(map(str, allowed))}")
+            raise InvalidInput(f"{key} takes one of {', '.join(map(str, allowed))}")
         out[key] = value
     return out
 
