@@ -144,3 +144,33 @@ def test_bad_requests_get_a_4xx_and_the_bot_keeps_answering(bot):
     long = Session(bot, "k13").text("高企" * 400)
     assert "简短" in long
     assert "15万元" in Session(bot, "k14").text("高新技术企业认定有什么奖励")
+
+
+def test_every_command_in_the_readme_works_as_pasted(bot):
+    """The README's shell blocks, run as written (only the ports are the test servers'); `make …` lines are what
+    CI runs around this test, so they are checked to be Makefile targets."""
+    import json
+    import re
+    import subprocess
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    lines = [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    curls = [line for line in lines if line.startswith("curl ")]
+    assert len(curls) >= 4 and all(line.startswith(("curl ", "make ")) for line in lines), lines
+    for line in lines:
+        if line.startswith("make "):
+            assert re.search(rf"^{re.escape(line.split()[1])}:", makefile, re.M), line
+    for line in curls:
+        command = line.replace("localhost:5005", f"localhost:{bot.rasa_port}") \
+                      .replace("localhost:5055", f"localhost:{bot.action_port}")
+        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (line, done.stderr)
+        reply = json.loads(done.stdout)
+        text = json.dumps(reply, ensure_ascii=False)
+        assert reply and "error" not in (reply if isinstance(reply, dict) else reply[0]), (line, text)
+        assert "【" in text or "？" in text, (line, text)  # an answer or a question of the profile form
