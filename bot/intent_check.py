@@ -18,7 +18,7 @@ from knowledge.vocab import Dialogue, Fields
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "skip", "stop")
 # A yes, a no, thanks or goodbye asks nothing; with a question word it is a question ("下面分几个组").
 _QUESTION_WORD = re.compile(r"几|多少|什么|啥|哪|谁|怎|咋|吗|么|呢|[?？]|..(?:不|没|没有)[。！!]?$")
-_PLAIN = ("affirm", "deny", "thank", "goodbye")
+_PLAIN = ("affirm", "deny", "thank", "goodbye", "skip", "stop")  # "要抵押不" is a question, not a "no"
 QUESTION = "ask_policy"
 # Essentially a choice from a numbered list: "2", "第二个", "选3", "就第4个", "点开第五个看看", "选项二" — a number
 # and words that only point at it.

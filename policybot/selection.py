@@ -74,6 +74,7 @@ _QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千
 # "两项", "5个": a count says nothing as a word; it is weighed as a quantity (above) instead
 _COUNT_TERM = re.compile(r"^[\d.两一二三四五六七八九十百千万]+[项个只名人家件年月天次]?$")
 _UNIT_SAME = {"个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
+_COUNTED = re.compile(r"\d+\s*个(?![月人亿])")  # "2个在研项目" is counted in 项 where the guide counts
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ class Numbers:
 
 def question_numbers(text: str) -> Numbers:
     return Numbers(tuple(_NUMBER.findall(text)),
-                   tuple(dict.fromkeys(_UNIT_SAME.get(u, u) for _, u in _QUANTITY.findall(text))))
+                   tuple(dict.fromkeys([*(_UNIT_SAME.get(u, u) for _, u in _QUANTITY.findall(text)),
+                                        *(["项"] if _COUNTED.search(text) else [])])))
 
 
 @dataclass(frozen=True)
