@@ -12,7 +12,7 @@ from index.phrases import PHRASE_MAX, PHRASE_MIN, PhraseIndex, phrase_text
 
 from .conftest import DATA, ROOT, load_jsonl
 
-QUESTION_FILES = [*sorted(DATA.glob("*.jsonl")), ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"]
+QUESTION_FILES = sorted(DATA.glob("*.jsonl"))  # tests/data holds a copy of the dev questions
 
 
 class SubstringTable:
@@ -61,7 +61,7 @@ def both(texts):
 def test_same_as_the_substring_table_on_every_question(both):
     new, old = both
     asked = questions()
-    assert len(asked) > 600
+    assert len(asked) > 500  # tests/data alone (CI clones have no ../shared)
     differ = [q for q in asked if new.quoted(q) != old.quoted(q)]
     assert not differ, differ[:5]
     assert sum(bool(new.quoted(q)) for q in asked) > 300  # most questions quote something: the check has teeth
