@@ -10,7 +10,7 @@ import pytest
 from index.passages import entry_document
 from index.phrases import PHRASE_MAX, PHRASE_MIN, PhraseIndex, phrase_text
 
-from .conftest import DATA, ROOT, load_jsonl
+from .conftest import DATA, load_jsonl
 
 QUESTION_FILES = sorted(DATA.glob("*.jsonl"))  # tests/data holds a copy of the dev questions
 
