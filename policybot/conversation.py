@@ -20,7 +20,7 @@ from .answers import Answer, contact_lines, fit, order_contacts, split_blocks
 from .assistant import Assistant, Reading
 from .matcher import match as match_profile
 from .parts import split_parts
-from .profile import UNKNOWN, describe, extract_facts, known, options
+from .profile import UNKNOWN, describe, extract_facts, known, options, without_facts
 from .scope import FUNCTION_CHARS
 
 SWITCH_MARGIN = 0.3  # another entry must score this much above the one under discussion to change the topic …
@@ -106,6 +106,13 @@ class Conversation:
             return quick
         a = self.assistant
         corrected = a.correct(text)
+        stated = self.broad_with_facts(corrected)
+        if stated:
+            # "我是开饭馆的个体户，有啥补贴": no policy asked about, only who they are — what fits them
+            reply = self.match({**state.profile, **stated})
+            reply.updates.update(stated)
+            reply.buttons.append({"title": "补充情况，看得更准", "payload": "/start_matching"})
+            return reply
         understood = a.understand(corrected)
         fields = understood.fields
         elliptic = not fields and bool(_ELLIPTIC.search(text.strip())) and len(text.strip()) <= 16
@@ -130,6 +137,16 @@ class Conversation:
         fitting = self._fitting_sibling(reading, state)
         answer = a.answer(reading, entry=fitting, fields=fields, region=region)
         return self._reply(answer, state, region)
+
+    def broad_with_facts(self, text: str) -> dict[str, Any]:
+        """The facts a message states when that is all it says besides asking for support in general (补贴, 政策,
+        扶持 …: field words, not a topic); {} when it names an entry or a topic of its own."""
+        facts = {k: v for k, v in extract_facts(text, self.facts).items() if k != "region"}
+        if not facts or named_entries(text, list(self.assistant.records.values()), self._names):
+            return {}
+        rest = self.assistant.index.segmenter.terms(without_facts(text, self.facts))
+        topic = [t for t in self.topic_terms(rest) if len(t) >= 2 and t in self.assistant.searcher.known_terms]
+        return {} if topic else facts
 
     def _fitting_sibling(self, reading: Reading, state: State) -> int | None:
         """When the best entry is for another kind of business than the user said they run (企业 vs 个体工商户

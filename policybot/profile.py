@@ -34,6 +34,13 @@ class Mention:
     end: int
 
 
+def without_facts(text: str, facts: dict[str, Fact]) -> str:
+    """The text with every mention of a fact value taken out: what it says beyond who the user is."""
+    for m in reversed(_mentions(text, facts)):
+        text = text[:m.start] + "，" + text[m.end:]
+    return text
+
+
 def _mentions(text: str, facts: dict[str, Fact]) -> list[Mention]:
     """Every spelling of every fact value in the text, longest first and without overlaps."""
     forms = []

@@ -104,3 +104,14 @@ def test_profile_questions_fit_the_entity_type(conv):
 def test_asking_the_phone_number_is_not_asking_an_amount(conv):
     _, reply = play(conv, "养了60只鸵鸟幼鸟能补不", "电话多少")
     assert "0483-8339956" in reply and "100元" not in reply
+
+
+def test_who_they_are_and_support_in_general_gets_what_fits(conv):
+    # no policy named, only the facts and 补贴/政策/优惠: the entries that fit, not one entry sharing a word
+    reply = conv.answer("我是开面馆的个体户，能拿到啥补贴", State())
+    assert "政策可能适合您" in reply.text and "经营主体：个体工商户" in reply.text
+    assert reply.updates["entity_type"] == "个体工商户"
+    assert any(b["payload"] == "/start_matching" for b in reply.buttons)
+    # a policy named beside the facts is answered as a question
+    named = conv.answer("个体户能申请崇军贷吗", State())
+    assert "政策可能适合您" not in named.text and "崇军贷" in named.text
