@@ -38,6 +38,8 @@ INTENT_FIELDS = {
     "ask_result": "result", "ask_basis": "basis",
 }
 _JOINED = re.compile(r"和|与|跟|及|以及|还有|分别|各|、|还是")
+# asking what support there is at all: "有啥补贴", "能享受什么政策", "有哪些优惠"
+_ANY_SUPPORT = re.compile(r"(?:啥|什么|哪些|哪种|哪类)(?:样的)?(?:补贴|政策|扶持|优惠|支持|补助|奖励|好处|帮扶)")
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -141,6 +143,8 @@ class Conversation:
     def broad_with_facts(self, text: str) -> dict[str, Any]:
         """The facts a message states when that is all it says besides asking for support in general (补贴, 政策,
         扶持 …: field words, not a topic); {} when it names an entry or a topic of its own."""
+        if not _ANY_SUPPORT.search(text):
+            return {}  # "能减多少" asks about the entry under discussion; "有啥补贴" asks what there is
         facts = {k: v for k, v in extract_facts(text, self.facts).items() if k != "region"}
         if not facts or named_entries(text, list(self.assistant.records.values()), self._names):
             return {}
