@@ -148,7 +148,7 @@ class Conversation:
         facts = {k: v for k, v in extract_facts(text, self.facts).items() if k != "region"}
         if not facts or named_entries(text, list(self.assistant.records.values()), self._names):
             return {}
-        rest = self.assistant.index.segmenter.terms(without_facts(text, self.facts))
+        rest = self.assistant.index.segmenter.terms(_ANY_SUPPORT.sub("，", without_facts(text, self.facts)))
         topic = [t for t in self.topic_terms(rest) if len(t) >= 2 and t in self.assistant.searcher.known_terms]
         return {} if topic else facts
 
