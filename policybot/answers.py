@@ -22,7 +22,7 @@ from index.search import EntryHit, SearchResult
 from index.segment import Segmenter, normalise_text, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
-from .selection import Numbers, Ranked, Selector, has_shape, question_numbers
+from .selection import Numbers, Ranked, Selector, has_shape, question_numbers, units_of
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -32,6 +32,7 @@ SIBLING_CALL = 0.8  # … or within this, when its title reads almost the same (
 SIBLING_TITLES = 0.6  # title similarity (difflib ratio) that makes two entries siblings
 SUGGEST_DENSE = 0.55  # a declined question names an entry only when a passage of it is this close (cosine)
 VALUE_FIELDS = ("amount", "deadline", "timelimit", "fee")  # fields whose answer is a value of a known shape
+NOT_STATED = {"amount": "金额、额度或标准", "deadline": "申报截止时间", "timelimit": "办理时限", "fee": "收费标准"}
 SHORT_SECTION = 120  # an asked section this short is the answer whole, whatever else the question says
 SECTION_ANSWER = 300  # characters of a whole section given as the answer to a field question
 LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long sentence is kept whole)
@@ -353,6 +354,11 @@ class Composer:
         """The sentences an answer leads with, and the sections they come from."""
         if asked and asked[0] == "contact" and len(asked) == 1:
             return [], []
+        if asked and asked[0] in VALUE_FIELDS and not r.sections_of(asked[0]) \
+                and not any(has_shape(u.text, asked[0]) for u in units_of(r)):
+            # "崇军贷额度多少": the entry states no amount at all — say so rather than quote a neighbouring line
+            return [f"指南这一项没有写明{NOT_STATED.get(asked[0], self.fields.name(asked[0]))}，"
+                    f"具体请向下面的部门咨询。"], []
         if asked and asked[0] == "materials":
             # A materials question gets the whole list: that list is the answer.
             sections = r.sections_of("materials")

@@ -117,3 +117,10 @@ def test_a_question_for_the_parts_of_a_document_lists_them(assistant):
     assert "共7部分" in whole and "六、强化党建引领" in whole
     # a list inside a sentence is not a part's sub-headings: the sentence answers
     assert "统计组" in assistant.ask("融资协调机制设了哪几个工作组").answer
+
+
+def test_a_value_the_entry_does_not_state_is_said_to_be_missing(assistant):
+    # the 崇军贷 entry gives no amount, rate or term: no neighbouring line stands in for one
+    answer = assistant.ask("崇军贷最多能贷多少钱").answer
+    assert "没有写明" in answer and "0483-8331241" in answer
+    assert "没有写明" not in assistant.ask("崇军贷要带什么材料").answer
