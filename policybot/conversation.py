@@ -16,7 +16,7 @@ from index.query import entry_names, named_entries
 from index.segment import normalise_text
 from knowledge.vocab import Dialogue, Fact, form_facts, load_dialogue
 
-from .answers import Answer, contact_lines, fit, order_contacts, split_blocks
+from .answers import Answer, contact_lines, fit, order_contacts, short_name, split_blocks
 from .assistant import Assistant, Reading
 from .matcher import match as match_profile
 from .parts import split_parts
@@ -38,6 +38,7 @@ INTENT_FIELDS = {
     "ask_result": "result", "ask_basis": "basis",
 }
 _JOINED = re.compile(r"和|与|跟|及|以及|还有|分别|各|、|还是")
+_INTAKE = re.compile(r"免跑腿|蒙企通|个工作日")  # the sentences of the 诉求受理 paragraph a caller needs
 # asking what support there is at all: "有啥补贴", "能享受什么政策", "有哪些优惠"
 _ANY_SUPPORT = re.compile(r"(?:啥|什么|哪些|哪种|哪类)(?:样的)?(?:补贴|政策|扶持|优惠|支持|补助|奖励|好处|帮扶)")
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
@@ -404,7 +405,7 @@ class Conversation:
             r = self.assistant.records[state.policy]
             contacts = order_contacts(r.contacts, state.region)
             if contacts:
-                lines.append(f"“{r.title}”的工作人员可以直接为您解答，请拨打：\n" + "\n".join(contact_lines(contacts)))
+                lines.append(f"【{short_name(r)}】的工作人员可以直接为您解答，请拨打：\n" + "\n".join(contact_lines(contacts)))
         route = self.assistant.records[HANDOFF_ENTRY]
         first_part = route.sections_of("part")[0] if route.sections_of("part") else None
         lines.append(
@@ -413,7 +414,9 @@ class Conversation:
         if first_part is not None:
             intake = next((b for b in split_blocks(first_part.text) if "诉求受理" in b[0]), None)
             if intake:
-                lines.append("\n".join(intake))
+                # how a 诉求 is taken and how fast, not the whole paragraph
+                said = [x for x in re.findall(r"[^。]+。", "".join(intake[1:])) if _INTAKE.search(x)]
+                lines.append("".join(said) or "\n".join(intake))
             lines.append(f"出处：《涉企政策服务指南（二）》第56项·{first_part.heading}"
                          f"（原文第{first_part.first_line}–{first_part.last_line}行）")
         if state.policy is None:
