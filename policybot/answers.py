@@ -357,8 +357,8 @@ class Composer:
         if asked and asked[0] in VALUE_FIELDS and not r.sections_of(asked[0]) \
                 and not any(has_shape(u.text, asked[0]) for u in units_of(r)):
             # "崇军贷额度多少": the entry states no amount at all — say so rather than quote a neighbouring line
-            return [f"指南这一项没有写明{NOT_STATED.get(asked[0], self.fields.name(asked[0]))}，"
-                    f"具体请向下面的部门咨询。"], []
+            where = "，具体请向下面的部门咨询。" if r.contacts else "。"
+            return [f"指南这一项没有写明{NOT_STATED.get(asked[0], self.fields.name(asked[0]))}{where}"], []
         if asked and asked[0] == "materials":
             # A materials question gets the whole list: that list is the answer.
             sections = r.sections_of("materials")

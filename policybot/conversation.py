@@ -270,6 +270,10 @@ class Conversation:
         here = next(h for h in hits if h.entry == current)
         margin = top.score - here.score
         have_here, have_top = self._share(content, current), self._share(content, top.entry)
+        records = self.assistant.records
+        if records[top.entry].kind == "document" and records[current].kind != "document":
+            # a long policy document shares some words with anything: unnamed, it does not take over a follow-up
+            return current
         if have_top - have_here >= SWITCH_SHARE and margin > SWITCH_MARGIN:
             return None  # its words are another entry's ("失业保险的呢" after 工伤保险)
         if have_here >= FOLLOW_SHARE or margin <= SWITCH_MARGIN:
