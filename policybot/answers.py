@@ -32,7 +32,8 @@ SIBLING_CALL = 0.8  # … or within this, when its title reads almost the same (
 SIBLING_TITLES = 0.6  # title similarity (difflib ratio) that makes two entries siblings
 SUGGEST_DENSE = 0.55  # a declined question names an entry only when a passage of it is this close (cosine)
 VALUE_FIELDS = ("amount", "deadline", "timelimit", "fee")  # fields whose answer is a value of a known shape
-NOT_STATED = {"amount": "金额、额度或标准", "deadline": "申报截止时间", "timelimit": "办理时限", "fee": "收费标准"}
+# words that surely ask for an amount (field detection alone is too loose to say "the guide does not state it")
+_HOW_MUCH = re.compile(r"额度|金额|利率|多少钱|贷多少|补多少|奖多少|给多少|补贴多少|奖励多少|能拿多少")
 SHORT_SECTION = 120  # an asked section this short is the answer whole, whatever else the question says
 SECTION_ANSWER = 300  # characters of a whole section given as the answer to a field question
 LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long sentence is kept whole)
@@ -354,11 +355,11 @@ class Composer:
         """The sentences an answer leads with, and the sections they come from."""
         if asked and asked[0] == "contact" and len(asked) == 1:
             return [], []
-        if asked and asked[0] in VALUE_FIELDS and not r.sections_of(asked[0]) \
-                and not any(has_shape(u.text, asked[0]) for u in units_of(r)):
+        if asked and asked[0] == "amount" and _HOW_MUCH.search(question) and not r.sections_of("amount") \
+                and not any(has_shape(u.text, "amount") for u in units_of(r)):
             # "崇军贷额度多少": the entry states no amount at all — say so rather than quote a neighbouring line
             where = "，具体请向下面的部门咨询。" if r.contacts else "。"
-            return [f"指南这一项没有写明{NOT_STATED.get(asked[0], self.fields.name(asked[0]))}{where}"], []
+            return [f"指南这一项没有写明金额、额度或标准{where}"], []
         if asked and asked[0] == "materials":
             # A materials question gets the whole list: that list is the answer.
             sections = r.sections_of("materials")
