@@ -271,8 +271,10 @@ class Conversation:
         margin = top.score - here.score
         have_here, have_top = self._share(content, current), self._share(content, top.entry)
         records = self.assistant.records
-        if records[top.entry].kind == "document" and records[current].kind != "document":
-            # a long policy document shares some words with anything: unnamed, it does not take over a follow-up
+        if records[top.entry].kind == "document" and records[current].kind != "document" \
+                and have_here >= have_top / 2:
+            # a long policy document shares some words with anything: unnamed, it takes over a follow-up only
+            # when the message's words are clearly its own ("政府欠的账款有分歧" after a project subsidy)
             return current
         if have_top - have_here >= SWITCH_SHARE and margin > SWITCH_MARGIN:
             return None  # its words are another entry's ("失业保险的呢" after 工伤保险)
