@@ -249,8 +249,6 @@ class Conversation:
             # a neighbouring topic the guide does not cover (房贷, 个税汇算 …); but a word of it that is a
             # material or condition of the entry under discussion (身份证也得带吗) is about that entry
             return None
-        if not reading.scope.covered and any(len(w) >= 3 and w not in text_here for w in reading.scope.unknown_words):
-            return None  # "残疾证在哪办" after a loan: a subject of its own that neither the entry nor the guide has
         named = [h for h in hits if h.named]
         if named:
             # A name the entry under discussion uses itself ("被列进经营异常名录了还能报吗") is a condition of it;
