@@ -152,6 +152,8 @@ def test_plain_and_safe_mode_requests():
     b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><MsgType>&a;</MsgType></xml>',
     b'<!DOCTYPE xml [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml><Content>&e;</Content></xml>',
     b"<xml><MsgType>text</MsgType></xml>",  # no FromUserName
+    b'<?xml version="1.0" encoding="bogus"?><xml><MsgType>text</MsgType></xml>',
+    '<?xml version="1.0" encoding="utf-16"?><xml><MsgType>text</MsgType></xml>'.encode("utf-16"),
     b"<xml>" + b"<a>x</a>" * 9000 + b"</xml>",  # over 64 KB
 ])
 def test_bad_bodies_are_bad_requests(body):

@@ -147,6 +147,9 @@ class WeChatInput(InputChannel):
         except (protocol.BadRequest, BadInput) as exc:
             log.info("wechat: bad request (%d bytes): %s", len(request.body or b""), exc)
             return response.text("bad request", status=400)
+        except Exception as exc:  # a request nothing above foresaw is still the client's fault, not a 500
+            log.warning("wechat: unreadable request (%d bytes): %s", len(request.body or b""), type(exc).__name__)
+            return response.text("bad request", status=400)
         action = action_for(req.message, self.menu)
         if action.kind == "ignore":
             return response.text("success")

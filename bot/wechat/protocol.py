@@ -129,7 +129,8 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
     """A flat <xml> document as a dict of its children's text; DTDs and entities refused."""
     try:
         root = safe_xml.fromstring(body, forbid_dtd=True)
-    except (ExpatError, safe_xml.ParseError, DefusedXmlException, ValueError) as exc:
+    # LookupError: the document declares an encoding that does not exist
+    except (ExpatError, safe_xml.ParseError, DefusedXmlException, ValueError, LookupError) as exc:
         raise BadRequest(f"malformed XML ({type(exc).__name__})") from exc
     if root.tag != "xml":
         raise BadRequest("the root element is not <xml>")
