@@ -171,6 +171,21 @@ def test_eight_users_at_once_get_every_passive_reply_within_4_5_s(wx):
     assert seconds[-1] < 4.5
 
 
+def test_the_simulator_command_holds_a_conversation(wx):
+    import os
+    import subprocess
+    import sys
+
+    from .wechat_fixtures import AES_KEY, APPID, TOKEN
+
+    env = {**os.environ, "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY, "WECHAT_APPID": APPID}
+    done = subprocess.run([sys.executable, "-m", "ops.cli", "wechat-sim", "--aes", "--url", wx.services.rasa_url,
+                           "--user", user("cli")], input="高新技术企业认定有什么奖励\n/image\n1\n", env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "15万元" in done.stdout and "只能看懂文字" in done.stdout and done.stdout.count("公众号>") == 3
+
+
 # Last in this file: after it the channel knows the account cannot push (48001) and waits for retries instead.
 def test_48001_keeps_the_answer_for_the_next_message_split_to_fit(wx):
     me = user("nopermission")
@@ -191,3 +206,4 @@ def test_48001_keeps_the_answer_for_the_next_message_split_to_fit(wx):
         assert again.attempts == 2 and again.text and "经营异常" in again.text
     finally:
         wx.fake.errcode = service_was
+

@@ -21,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.channels.turn import run_turn
-from bot.input_check import BadRequest as BadInput, OfferedPayloads, check_message, check_sender
+from bot.input_check import UNAVAILABLE_REPLY, BadRequest as BadInput, OfferedPayloads, check_message, check_sender
 from bot.wechat import protocol
 from bot.wechat.customer_service import CustomerService, CustomerServiceError
 from bot.wechat.inflight import ATTEMPTS, InFlight, message_key
@@ -154,7 +154,8 @@ class WeChatInput(InputChannel):
         if action.kind == "ignore":
             return response.text("success")
         key = message_key(req.fields.get("MsgId"), openid, req.fields.get("CreateTime"))
-        flight = self.inflight.attend(key, lambda: self._start(on_new_message, openid, sender, action))
+        flight = self.inflight.attend(key, lambda: self._safely(self._start(on_new_message, openid, sender, action),
+                                                                openid))
         if flight.handled:
             return response.text("success")  # answered already: this retry has nothing to add
         remaining = self.reply_budget - (time.monotonic() - arrived)
@@ -166,6 +167,14 @@ class WeChatInput(InputChannel):
         if len(parts) > 1:
             self._spawn(self._push(openid, parts[1:]))
         return self._xml(req, parts[0])
+
+    async def _safely(self, answer: Awaitable[list[str]], openid: str) -> list[str]:
+        """The answer, or the apology: a retry waiting on this turn must never see an exception."""
+        try:
+            return await answer
+        except Exception:
+            log.exception("wechat: answering %s failed", short_id(openid))
+            return [UNAVAILABLE_REPLY]
 
     def _start(self, on_new_message, openid: str, sender: str, action) -> Awaitable[list[str]]:
         if action.kind == "reply":
