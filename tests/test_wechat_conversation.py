@@ -186,6 +186,23 @@ def test_the_simulator_command_holds_a_conversation(wx):
     assert "15万元" in done.stdout and "只能看懂文字" in done.stdout and done.stdout.count("公众号>") == 3
 
 
+def test_through_the_front_as_make_run_serves_it(wx):
+    from ops.front import Front
+    from ops.services import free_port
+    from ops.wechat_sim import WeChatSim
+
+    front = Front("127.0.0.1", free_port(), wx.services.rasa_port).start()
+    try:
+        sim = WeChatSim(f"http://127.0.0.1:{front.server.server_address[1]}", wx.sim.config.token,
+                        wx.sim.config.aes_key, wx.sim.config.appid)
+        assert sim.verify("via-front") == (200, "via-front")
+        reply = sim.say(user("front"), "高新技术企业认定有什么奖励", encrypted=True)
+        assert reply.status == 200 and "15万元" in reply.text
+        assert sim.request("POST", sim.signed_query(), b"<xml><oops")[0] == 400
+    finally:
+        front.stop()
+
+
 # Last in this file: after it the channel knows the account cannot push (48001) and waits for retries instead.
 def test_48001_keeps_the_answer_for_the_next_message_split_to_fit(wx):
     me = user("nopermission")
