@@ -109,7 +109,16 @@ class WeChatInput(InputChannel):
         self._background.add(job)
         job.add_done_callback(self._background.discard)
 
-    async def _push(self, openid: str, parts: list[str]) -> None:
+    def _continue(self, openid: str, parts: list[str]) -> None:
+        """The rest of a reply too long for one message: pushed a second later, so that it does not overtake the
+        passive part on the way to WeChat, or kept at once for the next message when pushing is not possible."""
+        if self.service is None or self.service.denied:
+            self._queue(openid, parts)
+        else:
+            self._spawn(self._push(openid, parts, after=1.0))
+
+    async def _push(self, openid: str, parts: list[str], after: float = 0.0) -> None:
+        await asyncio.sleep(after)
         for n, part in enumerate(parts):
             if self.service is None or self.service.denied:
                 self._queue(openid, parts[n:])
@@ -165,7 +174,7 @@ class WeChatInput(InputChannel):
             return await self._late(flight, req, openid, arrived)
         flight.handled = True
         if len(parts) > 1:
-            self._spawn(self._push(openid, parts[1:]))
+            self._continue(openid, parts[1:])
         return self._xml(req, parts[0])
 
     async def _safely(self, answer: Awaitable[list[str]], openid: str) -> list[str]:
