@@ -8,6 +8,7 @@
     policybot bench [--queries N]               latency, build time, memory; hybrid vs lexical vs dense
     policybot match --profile JSON [--json]     entries that fit an enterprise profile
     policybot converse --file F [--url U]       conversations over a running bot's REST channel
+    policybot wechat-sim [--url U] [--aes] [--fake-api-port P]   chat as a WeChat user (ops/wechat_sim.py)
 """
 
 from __future__ import annotations
@@ -214,6 +215,28 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_wechat_sim(args: argparse.Namespace) -> int:
+    import os
+
+    from ops.wechat_sim import FakeCustomerService, WeChatSim, repl
+
+    token = os.environ.get("WECHAT_TOKEN")
+    if not token:
+        print("error: set WECHAT_TOKEN (and for --aes WECHAT_AES_KEY, WECHAT_APPID) as for the bot", file=sys.stderr)
+        return 2
+    if args.aes and not (os.environ.get("WECHAT_AES_KEY") and os.environ.get("WECHAT_APPID")):
+        print("error: --aes needs WECHAT_AES_KEY and WECHAT_APPID", file=sys.stderr)
+        return 2
+    sim = WeChatSim(args.url, token, os.environ.get("WECHAT_AES_KEY"), os.environ.get("WECHAT_APPID"))
+    fake = FakeCustomerService(args.fake_api_port) if args.fake_api_port is not None else None
+    try:
+        repl(sim, args.user, args.aes, fake)
+    finally:
+        if fake is not None:
+            fake.stop()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policybot", description="阿拉善盟涉企政策问答机器人")
     sub = p.add_subparsers(dest="command", required=True)
@@ -264,6 +287,14 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--cold", action="store_true", help="time the index build with an empty teacher cache")
     n.add_argument("--no-build", action="store_true", help="skip timing an index build")
     n.set_defaults(func=_cmd_bench)
+
+    w = sub.add_parser("wechat-sim", help="chat with a running bot as a WeChat user (signed, optionally encrypted)")
+    w.add_argument("--url", default="http://localhost:5005", help="the bot (default :5005)")
+    w.add_argument("--aes", action="store_true", help="safe mode: encrypt requests, decrypt replies")
+    w.add_argument("--user", default="oSIMUSER0000000000000000001", help="the OpenID to write as")
+    w.add_argument("--fake-api-port", type=int, default=None,
+                   help="run the customer-service API fake on this port and print what the bot pushes")
+    w.set_defaults(func=_cmd_wechat_sim)
     return p
 
 

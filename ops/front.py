@@ -18,6 +18,11 @@ from bot.input_check import UNAVAILABLE_REPLY
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 WEBHOOK = "/webhooks/rest/webhook"
+# WeChat's callbacks: XML bodies up to 64 KB (the channel's own limit). While Rasa is away the front answers WeChat
+# "success" (an empty reply it does not retry) rather than an error that makes WeChat tell the user the account
+# cannot serve; the front holds no keys, so it cannot write an encrypted apology.
+WECHAT_WEBHOOK = "/webhooks/wechat/webhook"
+WECHAT_MAX_BODY_BYTES = 64 * 1024
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "server", "date", "expect"}
 
 
@@ -40,9 +45,10 @@ class FrontHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # no access log: paths may carry queries
         pass
 
-    def _reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    def _reply(self, status: int, body: bytes, headers: dict[str, str] | None = None,
+               content_type: str = "application/json") -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
@@ -50,14 +56,16 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _proxy(self) -> None:
+        route = self.path.split("?")[0].rstrip("/")
+        limit = WECHAT_MAX_BODY_BYTES if route == WECHAT_WEBHOOK else MAX_BODY_BYTES
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = -1
-        if length < 0 or length > MAX_BODY_BYTES or self.headers.get("Transfer-Encoding"):
+        if length < 0 or length > limit or self.headers.get("Transfer-Encoding"):
             self.close_connection = True
-            return self._reply(413 if length > MAX_BODY_BYTES else 400,
-                               b'{"error": "send a JSON body of at most 16384 bytes with Content-Length"}')
+            return self._reply(413 if length > limit else 400,
+                               b'{"error": "send a body of at most %d bytes with Content-Length"}' % limit)
         body = self.rfile.read(length) if length else b""
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
         conn = http.client.HTTPConnection(*self.upstream, timeout=self.timeout_s)
@@ -68,15 +76,20 @@ class FrontHandler(BaseHTTPRequestHandler):
         except (OSError, http.client.HTTPException) as exc:
             log.warning("front: Rasa did not answer %s %s (%s)", self.command, self.path.split("?")[0],
                         type(exc).__name__)
-            if self.path.split("?")[0].rstrip("/") == WEBHOOK:
+            if route == WEBHOOK:
                 return self._reply(200, unavailable(body))
+            if route == WECHAT_WEBHOOK and self.command == "POST":
+                return self._reply(200, b"success", content_type="text/plain; charset=utf-8")
             return self._reply(503, b'{"error": "the assistant is restarting; try again in a minute"}')
         finally:
             conn.close()
-        if answer.status >= 500 and self.path.split("?")[0].rstrip("/") == WEBHOOK:
+        if answer.status >= 500 and route == WEBHOOK:
             return self._reply(200, unavailable(body))
+        if answer.status >= 500 and route == WECHAT_WEBHOOK and self.command == "POST":
+            return self._reply(200, b"success", content_type="text/plain; charset=utf-8")
         self._reply(answer.status, data, {k: v for k, v in answer.getheaders()
-                                          if k.lower() not in HOP_HEADERS and k.lower() != "content-type"})
+                                          if k.lower() not in HOP_HEADERS and k.lower() != "content-type"},
+                    content_type=answer.getheader("Content-Type") or "application/json")
 
     do_GET = do_POST = do_OPTIONS = do_PUT = do_DELETE = _proxy
 

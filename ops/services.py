@@ -138,6 +138,19 @@ def runtime_endpoints(action_url: str, env: dict[str, str] | None = None) -> dic
     return config
 
 
+WECHAT_CHANNEL = "bot.channels.wechat.WeChatInput"
+
+
+def runtime_credentials(env: dict[str, str] | None = None) -> dict:
+    """credentials.yml with the channels this environment can serve: WeChat only when WECHAT_TOKEN is set (its
+    secrets stay in the environment, which the Rasa process inherits)."""
+    env = dict(os.environ if env is None else env)
+    config = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
+    if not env.get("WECHAT_TOKEN"):
+        config.pop(WECHAT_CHANNEL, None)
+    return config
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -273,6 +286,8 @@ class Services:
         fd = os.open(endpoints, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(yaml.safe_dump(runtime_endpoints(f"{self.action_url}/webhook", env), allow_unicode=True))
+        credentials = RUN_DIR / f"credentials-{self.rasa_port}.yml"
+        credentials.write_text(yaml.safe_dump(runtime_credentials(env), allow_unicode=True), encoding="utf-8")
         # Browsers may call the REST channel only from the origins configured (none by default, not "*").
         origins = self.env.get("POLICYBOT_CORS_ORIGINS", "").split()
         cors = ["--cors", *origins] if origins else []
@@ -282,7 +297,7 @@ class Services:
             "actions": Server("actions", [str(APP_PYTHON), "-m", "actions.server", "--port", str(self.action_port),
                                           "--host", self.interface], {}, f"{self.action_url}/health"),
             "rasa": Server("rasa", [str(RASA_PYTHON), "-m", "rasa", "run", "--model", str(MODEL), "--endpoints",
-                                    str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+                                    str(endpoints), "--credentials", str(credentials),
                                     "--port", str(self.rasa_private_port), "--interface", rasa_interface,
                                     *cors, *debug],
                            RASA_ENV, f"http://127.0.0.1:{self.rasa_private_port}/"),
@@ -420,7 +435,8 @@ def run_forever() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     services.start()
     supervisor = Supervisor(services)
-    print(f"policybot is up: Rasa REST channel {services.rasa_url}/webhooks/rest/webhook, "
+    wechat = (f", WeChat {services.rasa_url}/webhooks/wechat/webhook" if services.env.get("WECHAT_TOKEN") else "")
+    print(f"policybot is up: Rasa REST channel {services.rasa_url}/webhooks/rest/webhook{wechat}, "
           f"action server and /api {services.action_url}, logs in {services.log_dir}. Ctrl-C stops both.", flush=True)
     try:
         while not stop.wait(supervisor.interval):

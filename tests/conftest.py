@@ -61,3 +61,14 @@ def pytest_sessionfinish(session, exitstatus):
     passed = len(reporter.stats.get("passed", [])) if reporter else 0
     if exitstatus == 0 and passed == 0:
         session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+@pytest.fixture(scope="session")
+def wechat_bot(built, tmp_path_factory):
+    """The bot with the WeChat channel on, its customer-service fake and the action proxy (tests/wechat_fixtures.py),
+    shared by the WeChat end-to-end and fuzz tests."""
+    from .wechat_fixtures import WeChatBot
+
+    bot = WeChatBot(tmp_path_factory.mktemp("wechat") / "tracker.db").start()
+    yield bot
+    bot.stop()

@@ -6,28 +6,21 @@ a short JSON error; a message too long or empty is answered politely without rea
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any, Awaitable, Callable, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from ops import logs
-from bot.input_check import UNAVAILABLE_REPLY, BadRequest, OfferedPayloads, check_message, merge_turn
+from bot.channels.turn import run_turn
+from bot.input_check import BadRequest, OfferedPayloads, check_message
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
-
-
-class OneMessageOutput(CollectingOutputChannel):
-    """Collects a turn's replies without splitting texts at blank lines (Rasa's default)."""
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._persist_message(self._message(recipient_id, text=text))
 
 
 def error(status: int, message: str) -> response.HTTPResponse:
@@ -69,19 +62,8 @@ class CheckedRestInput(RestInput):
             return error(400, str(exc))
         if checked.reply is not None:
             return response.json([{"recipient_id": checked.sender, "text": checked.reply}])
-        collector = OneMessageOutput()
         text = self.offered.admit(checked.sender, checked.text)
-        try:
-            await asyncio.wait_for(on_new_message(UserMessage(text, collector, checked.sender,
-                                                              input_channel=self.name(), metadata=metadata)),
-                                   self.turn_timeout)
-        except asyncio.TimeoutError:
-            log.error("rest: the turn of sender %s took over %.0f s; cancelled", checked.sender, self.turn_timeout)
-            return response.json([{"recipient_id": checked.sender, "text": UNAVAILABLE_REPLY}])
-        except Exception:  # the user still gets a reply; the log keeps the error, not the message
-            log.exception("rest: the turn of sender %s (%d characters) failed", checked.sender, len(checked.text))
-            return response.json([{"recipient_id": checked.sender, "text": UNAVAILABLE_REPLY}])
-        reply = merge_turn(collector.messages, checked.sender)
+        reply = await run_turn(on_new_message, text, checked.sender, self.name(), self.turn_timeout, metadata)
         self.offered.remember(checked.sender, reply)
         return response.json(reply)
 
