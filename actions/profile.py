@@ -39,10 +39,25 @@ def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any
     return found
 
 
+# the last trackers read, by identity (a Tracker compares by value and is not hashable)
+_answered: dict[int, tuple[Tracker, dict[str, Any]]] = {}
+_ANSWERED_KEPT = 64
+
+
 def facts_answered(tracker: Tracker) -> dict[str, Any]:
     """What the latest message says about the profile. Nothing when it asks a question (its policy words are not
     facts about the user) unless it also answers the fact asked; the fact asked is 不清楚 when the user skips it
-    or describes themselves at length without it ("文创工作室，没招人" asked about the sector)."""
+    or describes themselves at length without it ("文创工作室，没招人" asked about the sector). Read once per
+    run of the form's validation: every extract_<fact> of that run asks the same tracker."""
+    kept = _answered.get(id(tracker))
+    if kept is None or kept[0] is not tracker:
+        if len(_answered) >= _ANSWERED_KEPT:
+            _answered.pop(next(iter(_answered)))
+        kept = _answered[id(tracker)] = (tracker, _read_facts(tracker))
+    return dict(kept[1])
+
+
+def _read_facts(tracker: Tracker) -> dict[str, Any]:
     requested = tracker.get_slot("requested_slot")
     intent, confidence = intent_of(tracker)
     found = facts_from_message(tracker, requested)

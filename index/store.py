@@ -21,6 +21,7 @@ from typing import Any, Sequence
 from knowledge.curated import SYNONYMS_FILE, load_synonyms
 from knowledge.errors import BuildUnavailable, PolicybotError
 from knowledge.records import Record
+from knowledge.store import sha256_file
 from knowledge.vocab import Fact, Fields
 
 from .dense import DenseIndex
@@ -172,14 +173,6 @@ def _versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             pass
     return out
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def checksums(directory: Path) -> dict[str, str]:

@@ -20,6 +20,15 @@ from .vocab import FACTS_FILE, FIELDS_FILE, load_facts, load_fields, region_of
 FORMAT_VERSION = 2  # 2: with the content's checksum
 
 
+def sha256_file(path: Path) -> str:
+    """A file's SHA-256, read in blocks (index files and the Rasa model are checked against their digests)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def curated_files() -> list[Path]:
     return [FIELDS_FILE, FACTS_FILE, ANNOTATIONS_FILE]
 

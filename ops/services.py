@@ -30,6 +30,8 @@ from typing import Sequence
 
 import yaml
 
+from knowledge.store import sha256_file
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -62,21 +64,13 @@ def model_cache() -> Path:
     return settings().cache_dir / "rasa-models"
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def model_is_current(want: str) -> bool:
     """The model was trained from these inputs and is byte for byte the file training wrote (models/policybot.inputs
     holds both hashes; a damaged tarball is replaced, never loaded)."""
     if not (MODEL.exists() and MODEL_HASH.exists()):
         return False
     recorded = MODEL_HASH.read_text().split()
-    return len(recorded) == 2 and recorded[0] == want and recorded[1] == file_sha256(MODEL)
+    return len(recorded) == 2 and recorded[0] == want and recorded[1] == sha256_file(MODEL)
 
 
 def train(force: bool = False) -> bool:
@@ -89,7 +83,7 @@ def train(force: bool = False) -> bool:
     if not force and cached.exists():
         MODEL_DIR.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, MODEL)
-        MODEL_HASH.write_text(f"{want}\n{file_sha256(MODEL)}\n")
+        MODEL_HASH.write_text(f"{want}\n{sha256_file(MODEL)}\n")
         print(f"Rasa model for these inputs taken from {cached}", flush=True)
         return False
     started = time.perf_counter()
@@ -99,7 +93,7 @@ def train(force: bool = False) -> bool:
          "--config", "config.yml", "--out", str(MODEL_DIR), "--fixed-model-name", "policybot", "--quiet"],
         cwd=ROOT, env={**os.environ, **RASA_ENV}, check=True,
     )
-    MODEL_HASH.write_text(f"{want}\n{file_sha256(MODEL)}\n")
+    MODEL_HASH.write_text(f"{want}\n{sha256_file(MODEL)}\n")
     model_cache().mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".part")
     shutil.copyfile(MODEL, tmp)

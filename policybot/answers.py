@@ -22,7 +22,7 @@ from index.search import EntryHit, SearchResult
 from index.segment import Segmenter, normalise_text, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
-from .selection import Numbers, Ranked, Selector, has_shape, question_numbers, units_of
+from .selection import Numbers, Ranked, Selector, has_shape, question_numbers
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -356,7 +356,7 @@ class Composer:
         if asked and asked[0] == "contact" and len(asked) == 1:
             return [], []
         if asked and asked[0] == "amount" and _HOW_MUCH.search(question) and not r.sections_of("amount") \
-                and not any(has_shape(u.text, "amount") for u in units_of(r)):
+                and not any(has_shape(u.text, "amount") for u in self.selector.units(r)):
             # "崇军贷额度多少": the entry states no amount at all — say so rather than quote a neighbouring line
             where = "，具体请向下面的部门咨询。" if r.contacts else "。"
             return [f"指南这一项没有写明金额、额度或标准{where}"], []

@@ -156,6 +156,10 @@ class Selector:
         ranked.sort(key=lambda r: (-r.score, r.unit.position))
         return ranked
 
+    def units(self, record: Record) -> tuple[Unit, ...]:
+        """The entry's sentences, cut once."""
+        return self._units(record)[0]
+
     def next_unit(self, record: Record, unit: Unit) -> Unit | None:
         """The sentence after `unit` in the same section, if any."""
         units, _ = self._units(record)
