@@ -1,0 +1,54 @@
+"""The browser the widget and console tests drive: Debian's chromium through Playwright's `executable_path`, so
+nothing is downloaded. Where chromium is missing the tests are skipped with how to install it — except under CI
+(`POLICYBOT_REQUIRE_BROWSER=1`, set by .ci/run after it installs chromium), where a missing browser fails."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"  # git-ignored; the README shows copies in docs/screenshots/
+INSTALL_HINT = "install Debian's chromium: apt-get update && apt-get install -y chromium chromium-driver"
+# Flags for a machine with no internet: without the background-networking ones chromium keeps dialling Google.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("POLICYBOT_CHROMIUM")
+    if configured:
+        return configured if Path(configured).exists() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("POLICYBOT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"chromium is required here (POLICYBOT_REQUIRE_BROWSER=1) and missing; {INSTALL_HINT}")
+        pytest.skip(f"no chromium on this machine; {INSTALL_HINT}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
