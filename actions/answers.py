@@ -38,7 +38,7 @@ class ActionAnswer(SafeAction):
         if intent == "inform" and facts and not conv.wants_answer(text, state):
             reply = conv.acknowledge(facts)
         else:
-            reply = conv.answer(text, state, intent)
+            reply = conv.answer(text, state)
         utter(dispatcher, reply)
         return events + slot_events(reply.updates)
 

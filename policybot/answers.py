@@ -22,7 +22,7 @@ from index.search import EntryHit, SearchResult
 from index.segment import Segmenter, normalise_text, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
-from .selection import Numbers, Ranked, Selector, has_shape, question_numbers
+from .selection import Numbers, Ranked, Selector, Unit, has_shape, question_numbers
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -99,6 +99,37 @@ class Answer:
 _SUB = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _SENTENCE_END = re.compile(r"(?<=[。；;])")
 # a sentence that spells out the one before it ("……按月换算其减免税限额。换算公式为：……")
+# List levels: 一、 > （一） > 1. > （1）. A quoted item is read under the lines that head it ("四、高端人才（D类）").
+_LEVELS = (re.compile(r"^[一二三四五六七八九十]+、"), re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+           re.compile(r"^\d{1,2}[.．、](?!\d)"), re.compile(r"^[（(]\d{1,2}[）)]"))
+HEAD_CHARS = 40  # a heading line longer than this is a sentence of its own, not a heading
+
+
+def list_level(line: str) -> int | None:
+    return next((i for i, pattern in enumerate(_LEVELS) if pattern.match(line)), None)
+
+
+def item_headings(section_text: str, item: str) -> list[str]:
+    """The lines heading a list item in its section, outermost first: the nearest line of each higher level."""
+    lines = [ln.strip() for ln in section_text.split("\n") if ln.strip()]
+    at = next((i for i, ln in enumerate(lines) if ln.startswith(item) or item.startswith(ln)), None)
+    level = list_level(item)
+    if at is None or level is None:
+        return []
+    heads: list[str] = []
+    for ln in reversed(lines[:at]):
+        up = list_level(ln)
+        if up is not None and up < level:
+            if len(ln) <= HEAD_CHARS:
+                heads.insert(0, ln)
+            level = up
+            if up == 0 or len(heads) == 2:
+                break
+    return heads
+
+
+# "再给予一次性创业带动就业补贴": a benefit granted by name, its amount stated elsewhere in the entry
+_GRANTED = re.compile(r"给予((?:一次性)?[\u4e00-\u9fa5]{1,14}?(?:补贴|奖励|补助|资助|贴息))(?![\d一二三四五六七八九十])")
 _GOES_ON = re.compile(r"^(?:换算公式|计算公式|公式为|计算方法|具体为|具体如下|即)")
 ENUMERATION_QUOTE = 4  # characters of a part's heading a question must repeat to ask for that part's list
 
@@ -454,6 +485,21 @@ class Composer:
                 if nxt is not None and all(c.unit != nxt for c in chosen) and size + len(nxt.text) <= LEAD_CHARS:
                     chosen.insert(chosen.index(rk) + 1, Ranked(nxt, rk.score))
                     size += len(nxt.text)
+        if chosen:
+            # the leading list item is quoted under its headings ("四、高端人才（D类）"), unless they are quoted
+            lead = chosen[0]
+            heads = [h for h in item_headings(lead.unit.section.text, lead.unit.text)
+                     if all(c.unit.text != h for c in chosen)]
+            chosen[:0] = [Ranked(Unit(h, lead.unit.section, -1), lead.score) for h in heads]
+        for rk in list(chosen):
+            # a benefit granted without its amount: the sentence that states the amount follows
+            granted = _GRANTED.search(rk.unit.text)
+            if granted is None or has_shape(rk.unit.text, "amount"):
+                continue
+            amount = re.compile(re.escape(granted.group(1)) + r"[^，。；]{0,6}?\d")
+            stated = next((u for u in self.selector.units(r) if amount.search(u.text)), None)
+            if stated is not None and all(c.unit != stated for c in chosen):
+                chosen.insert(chosen.index(rk) + 1, Ranked(stated, rk.score))
         if asked and asked[0] == "deadline":
             for s in r.sections_of("deadline"):
                 if all(rk.unit.section != s for rk in chosen) and len(s.text) <= 80:

@@ -27,16 +27,10 @@ SWITCH_MARGIN = 0.3  # another entry must score this much above the one under di
 SIBLING_GAP = 0.8  # how far below the best entry a version for the user's kind of business may rank
 SWITCH_SHARE = 0.25  # … or hold this much more of the message's words (idf-weighted share) than it does
 FOLLOW_SHARE = 0.6  # a message whose words the entry under discussion holds this much of stays with it
+FRAME_GAP = 1.0  # "X呢" may take an entry this far below the top one when it keeps the current entry's frame
 HANDOFF_ENTRY = 56  # 关于建立民营企业诉求解决帮办代办工作机制的通知
 MAX_MATCHES_SHOWN = 6
 MAX_OPTIONS = 5
-# The field an NLU intent asks for, used when the words alone name none.
-INTENT_FIELDS = {
-    "ask_materials": "materials", "ask_contact": "contact", "ask_amount": "amount",
-    "ask_conditions": "conditions", "ask_deadline": "deadline", "ask_timelimit": "timelimit",
-    "ask_process": "process", "ask_agency": "agency", "ask_fee": "fee", "ask_scope": "scope",
-    "ask_result": "result", "ask_basis": "basis",
-}
 _JOINED = re.compile(r"和|与|跟|及|以及|还有|分别|各|、|还是")
 _INTAKE = re.compile(r"免跑腿|蒙企通|个工作日")  # the sentences of the 诉求受理 paragraph a caller needs
 # asking what support there is at all: "有啥补贴", "能享受什么政策", "有哪些优惠"
@@ -100,7 +94,7 @@ class Conversation:
         """Terms that name a subject; colloquial fillers (那要, 咋办) are not subjects."""
         return [t for t in terms if t not in self._non_topic and not set(t) & FUNCTION_CHARS]
 
-    def answer(self, text: str, state: State, intent: str | None = None) -> Reply:
+    def answer(self, text: str, state: State) -> Reply:
         """Answer a message: one search, then a decision from it. A message that names no other entry and asks
         nothing the entry under discussion lacks is a follow-up about that entry; naming another entry, or
         words that another entry clearly matches better, changes the topic."""
@@ -121,8 +115,6 @@ class Conversation:
         elliptic = not fields and bool(_ELLIPTIC.search(text.strip())) and len(text.strip()) <= 16
         if not fields and state.field and (elliptic or understood.region):
             fields = state.fields  # "国家级的呢", "额济纳旗的呢": the last question again, about something else
-        if not fields and intent in INTENT_FIELDS:
-            fields = [INTENT_FIELDS[intent]]
         region = understood.region or state.region
         reading = a.read(text, fields=fields, corrected=corrected)
         several = self.named_pair(reading)
@@ -133,7 +125,7 @@ class Conversation:
             reply = self._parts(reading, parts, fields, region, state)
             if reply is not None:
                 return reply
-        entry = self.follow_up_entry(reading, state)
+        entry = self.follow_up_entry(reading, state, elliptic=bool(_ELLIPTIC.search(text.strip())))
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=entry == state.policy)
@@ -236,7 +228,7 @@ class Conversation:
                    "field": ",".join(first.asked) or None, "options": list(groups)}
         return Reply(fit("\n\n".join(x.answer for x in answers)), [], updates, first)
 
-    def follow_up_entry(self, reading: Reading, state: State) -> int | None:
+    def follow_up_entry(self, reading: Reading, state: State, elliptic: bool = False) -> int | None:
         """The entry the message is about when the conversation decides it: the entry under discussion for a
         follow-up, another entry the message names beside it; None when the search decides."""
         current = state.policy
@@ -277,10 +269,23 @@ class Conversation:
             # when the message's words are clearly its own ("政府欠的账款有分歧" after a project subsidy)
             return current
         if have_top - have_here >= SWITCH_SHARE and margin > SWITCH_MARGIN:
-            return None  # its words are another entry's ("失业保险的呢" after 工伤保险)
+            # its words are another entry's ("失业保险的呢" after 工伤保险)
+            return self._same_frame(reading, current) if elliptic else None
         if have_here >= FOLLOW_SHARE or margin <= SWITCH_MARGIN:
             return current
-        return None
+        return self._same_frame(reading, current) if elliptic else None
+
+    def _same_frame(self, reading: Reading, current: int) -> int | None:
+        """After 企业吸纳重点群体, "招的要是退役士兵呢" changes one thing and keeps the rest: of the entries ranking
+        close to the top, the one whose title shares most with the entry under discussion."""
+        hits = reading.result.hits
+        terms = self.assistant.composer.terms_of
+        frame = terms(self.assistant.records[current].title)
+        close = [h for h in hits if h.entry != current and h.score >= hits[0].score - FRAME_GAP]
+        if not close:
+            return None
+        best = max(close, key=lambda h: (len(terms(self.assistant.records[h.entry].title) & frame), h.score))
+        return best.entry if best.entry != hits[0].entry else None
 
     def _text_of(self, entry: int) -> str:
         if entry not in self._texts:
@@ -502,4 +507,4 @@ def _inform_payload(key: str, value: Any) -> str:
     return "/inform" + json.dumps({key: value}, ensure_ascii=False)
 
 
-__all__ = ["Conversation", "Reply", "State", "UNKNOWN", "INTENT_FIELDS"]
+__all__ = ["Conversation", "Reply", "State", "UNKNOWN"]

@@ -70,10 +70,19 @@ def units_of(record: Record) -> list[Unit]:
     return out
 
 
-_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|%|平方米|平米)")
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|%|平方米|平米|平(?![台均安等]))")
 # "两项", "5个": a count says nothing as a word; it is weighed as a quantity (above) instead
 _COUNT_TERM = re.compile(r"^[\d.两一二三四五六七八九十百千万]+[项个只名人家件年月天次]?$")
-_UNIT_SAME = {"个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
+_UNIT_SAME = {"个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "平": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
+# A quantity is compared with the guide's in the same dimension: "注册8个月" against "登记注册1年以上", "省下3万吨"
+# against "5万吨"; a year that is a date (2025年) is not a duration.
+_NUM = r"(?:(?<![\d.])\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*"
+_DIMENSION = {
+    "年": _NUM + r"(?:年|个月)", "个月": _NUM + r"(?:年|个月)",
+    "吨": r"[\d一二两三四五六七八九十]\s*万?吨", "万吨": r"[\d一二两三四五六七八九十]\s*万?吨",
+    "元": r"[\d一二两三四五六七八九十]\s*[万亿]?元", "万元": r"[\d一二两三四五六七八九十]\s*[万亿]?元",
+    "亿元": r"[\d一二两三四五六七八九十]\s*[万亿]?元", "人": r"[\d一二两三四五六七八九十]\s*(?:人|名)",
+}
 _COUNTED = re.compile(r"\d+\s*个(?![月人亿])")  # "2个在研项目" is counted in 项 where the guide counts
 
 
@@ -129,7 +138,9 @@ class Selector:
         question_terms = {t for t in question_terms if not _COUNT_TERM.match(t)}
         specific = {t for t in specific if not _COUNT_TERM.match(t)}
         # A sentence is read with its section's heading: 期限 asks for the 贷款期限 section's "1年".
-        unit_terms = [self.terms(u.text) | self.terms(u.section.heading) for u in units]
+        # … and with the question's words it contains though cut otherwise (节水 inside 年节水量)
+        unit_terms = [self.terms(u.text) | self.terms(u.section.heading)
+                      | {t for t in question_terms if len(t) >= 2 and t in u.text} for u in units]
         lexical = self._relative([sum(self.idf(t) for t in ts & question_terms) for ts in unit_terms])
         special = self._relative([sum(self.idf(t) for t in ts & specific) for ts in unit_terms])
         if vectors is not None and vector is not None:
@@ -141,14 +152,16 @@ class Selector:
         ranked = []
         for i, u in enumerate(units):
             score = w.lexical * float(lexical[i]) + w.specific * float(special[i]) + w.dense * float(dense[i])
-            score += self._prior(u, fields)
+            # with nothing asked, the overview's fields lead — unless the question says what it is about
+            score += self._prior(u, fields) if fields or not specific else 0.0
             score += w.shape * _shape(u.text, fields)
             if cue_words and self.terms(u.text) & cue_words:
                 score += w.cue
             if any(n in u.text for n in numbers.values):
                 score += w.number
             # a quantity in the question ("养了30只") asks against a threshold or rate in the same unit
-            if any(re.search(r"[\d一二两三四五六七八九十]\s*" + re.escape(unit), u.text) for unit in numbers.units):
+            if any(re.search(_DIMENSION.get(unit) or r"[\d一二两三四五六七八九十]\s*" + re.escape(unit), u.text)
+                   for unit in numbers.units):
                 score += w.quantity
             if _REFERENCE.match(u.text) and "basis" not in fields:
                 score -= w.reference  # a document's name is where a rule comes from, not the rule

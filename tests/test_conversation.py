@@ -115,3 +115,21 @@ def test_who_they_are_and_support_in_general_gets_what_fits(conv):
     # a policy named beside the facts is answered as a question
     named = conv.answer("个体户能申请崇军贷吗", State())
     assert "政策可能适合您" not in named.text and "崇军贷" in named.text
+
+
+def test_an_elliptic_follow_up_keeps_the_frame_of_the_entry(conv):
+    # "X呢" after a hiring entry changes who is hired, not the kind of policy: 企业吸纳退役士兵 (35), not the
+    # veterans' own business (37), though both name 自主就业退役士兵
+    _, second = play(conv, "招用脱贫人口的企业能减免多少", "要是招自主就业的退役士兵呢")
+    assert "9000元" in second and "24000元" not in second
+
+
+def test_a_benefit_granted_by_name_comes_with_its_amount(conv):
+    # the condition sentence names 一次性创业带动就业补贴; its amount is stated in another section
+    _, reply = play(conv, "开了个小店，有一次性创业补贴吗", "带动了3个人就业，社保交满一年了，还有啥")
+    assert "带动就业补贴20000元" in reply.replace(" ", "")
+
+
+def test_how_it_is_subsidised_asks_for_the_rate(conv):
+    (area,) = play(conv, "鸵鸟孵化车间新建了600平，怎么补")
+    assert "500元" in area.replace(" ", "")

@@ -1,0 +1,35 @@
+"""Sentence selection's pure parts: quantities in the question, list headings of a quoted item."""
+
+from __future__ import annotations
+
+from policybot.answers import item_headings, list_level
+import re
+
+from policybot.selection import _DIMENSION, question_numbers
+
+
+def test_units_of_quantities_are_read_with_their_dimension():
+    assert "平方米" in question_numbers("车间800平，咋补").units
+    assert "个月" in question_numbers("注册8个月").units
+    assert question_numbers("平台在哪").units == ()
+
+
+def test_list_levels():
+    assert [list_level(x) for x in ("四、高端人才", "（三）企业经营管理", "2.上年度", "（1）申请书", "上年度")] == \
+        [0, 1, 2, 3, None]
+
+
+def test_an_item_is_read_under_the_lines_that_head_it():
+    text = "四、高端人才（D类）\n（一）科技创新\n1.甲\n（二）企业经营管理\n1.乙\n2.丙"
+    assert item_headings(text, "2.丙") == ["四、高端人才（D类）", "（二）企业经营管理"]
+    assert item_headings(text, "（一）科技创新") == ["四、高端人才（D类）"]
+    assert item_headings(text, "不在这里") == []
+    # a "heading" that is a long sentence is not quoted as one
+    long = "（一）" + "很长的一句话" * 10 + "\n1.甲"
+    assert item_headings(long, "1.甲") == []
+
+
+def test_a_duration_is_compared_with_durations_not_dates():
+    months = re.compile(_DIMENSION[question_numbers("才注册8个月").units[0]])
+    assert months.search("登记注册1年以上") and months.search("满六个月")
+    assert not months.search("2025年3月1日起") and not months.search("项目储备")
