@@ -128,6 +128,12 @@ def item_headings(section_text: str, item: str) -> list[str]:
     return heads
 
 
+# "能享受不", "可以申请吗": whether the user qualifies — the answer says who qualifies and what they get
+_CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^，。？?]{0,12}?(?:不|吗|么|没|嘛)[？?。！!]*$"
+                    r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
+WHAT_YOU_GET_CHARS = 160  # the amount sentence added to a yes/no answer is short, or it is left to a follow-up
+
+
 # "再给予一次性创业带动就业补贴": a benefit granted by name, its amount stated elsewhere in the entry
 _GRANTED = re.compile(r"给予((?:一次性)?[\u4e00-\u9fa5]{1,14}?(?:补贴|奖励|补助|资助|贴息))(?![\d一二三四五六七八九十])")
 _GOES_ON = re.compile(r"^(?:换算公式|计算公式|公式为|计算方法|具体为|具体如下|即)")
@@ -384,6 +390,20 @@ class Composer:
     def lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
              ) -> tuple[list[str], list[Section]]:
         """The sentences an answer leads with, and the sections they come from."""
+        texts, sections = self._lead(r, question, result, asked)
+        if texts and r.kind == "service" and asked and asked[0] in ("scope", "conditions") \
+                and _CAN_I.search(question) and not any(has_shape(t, "amount") for t in texts):
+            # "六税两费小型微利企业能享受不": who qualifies, then what they get
+            ranked = self.selector.rank(r, set(self.focus(r, result.terms)), ["amount"], result.vector,
+                                        question_numbers(question), self.specific_terms(r, result.terms))
+            gets = next((rk.unit for rk in ranked
+                         if rk.unit.section.covers("amount") and has_shape(rk.unit.text, "amount")), None)
+            if gets is not None and len(gets.text) <= WHAT_YOU_GET_CHARS and gets.text not in texts:
+                texts, sections = [*texts, gets.text], list(dict.fromkeys([*sections, gets.section]))
+        return texts, sections
+
+    def _lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
+              ) -> tuple[list[str], list[Section]]:
         if asked and asked[0] == "contact" and len(asked) == 1:
             return [], []
         if asked and asked[0] == "amount" and _HOW_MUCH.search(question) and not r.sections_of("amount") \

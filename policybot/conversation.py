@@ -256,6 +256,8 @@ class Conversation:
                    and t not in self._places and not set(t) & FUNCTION_CHARS]
         if not content:
             return current  # "办下来要多久", "电话呢": a question about the entry under discussion
+        if any(w in reading.text for w in self.dialogue.switch):
+            return None  # "插一句，吸纳脱贫人口的减税…": the user says a new subject follows
         top = hits[0]
         if top.entry == current:
             return current

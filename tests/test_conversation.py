@@ -133,3 +133,17 @@ def test_a_benefit_granted_by_name_comes_with_its_amount(conv):
 def test_how_it_is_subsidised_asks_for_the_rate(conv):
     (area,) = play(conv, "鸵鸟孵化车间新建了600平，怎么补")
     assert "500元" in area.replace(" ", "")
+
+
+def test_a_new_subject_announced_is_not_a_follow_up(conv):
+    # after the loan entry (whose conditions name 脱贫人口 and 退役军人), "换个问题", "顺便问下" say that what
+    # follows is a subject of its own
+    _, second = play(conv, "创业担保贷款要什么条件", "换个问题，招了脱贫户企业能减税不")
+    assert "企业吸纳重点群体" in second
+    _, second = play(conv, "崇军贷能贷多少", "顺便问下，退役士兵自己开店能减税不")
+    assert "24000元" in second
+
+
+def test_a_yes_no_eligibility_question_hears_what_they_would_get(conv):
+    (reply,) = play(conv, "小型微利企业能享受六税两费不")
+    assert "小型微利企业" in reply and "减半征收" in reply
