@@ -37,6 +37,7 @@ _HOW_MUCH = re.compile(r"额度|金额|利率|多少钱|贷多少|补多少|奖�
 SHORT_SECTION = 120  # an asked section this short is the answer whole, whatever else the question says
 SECTION_ANSWER = 300  # characters of a whole section given as the answer to a field question
 LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long sentence is kept whole)
+LIST_CHARS = 360  # a list announced by a quoted sentence ("…留存备查：") is quoted up to this many characters more
 LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the best one
 PHONES_SHOWN = 2  # phones under a short answer, unless phones were asked for
 REPLY_BYTES = 2000  # WeChat carries at most 2,048 bytes of text in one reply
@@ -501,6 +502,15 @@ class Composer:
         size = sum(len(rk.unit.text) for rk in chosen)
         for rk in list(chosen):
             nxt = self.selector.next_unit(r, rk.unit)
+            if rk.unit.text.endswith(("：", ":")) and nxt is not None and list_level(nxt.text) is not None:
+                # "将以下资料留存备查：" — the list it announces is the answer, item by item while there is room
+                at, level, room = chosen.index(rk) + 1, list_level(nxt.text), size + LIST_CHARS
+                while nxt is not None and list_level(nxt.text) == level and size + len(nxt.text) <= room:
+                    if all(c.unit != nxt for c in chosen):
+                        chosen.insert(at, Ranked(nxt, rk.score))
+                        size += len(nxt.text)
+                    at, nxt = at + 1, self.selector.next_unit(r, nxt)
+                continue
             if rk.unit.text.endswith(("；", ";", "：", ":")) or (nxt is not None and _GOES_ON.match(nxt.text)):
                 if nxt is not None and all(c.unit != nxt for c in chosen) and size + len(nxt.text) <= LEAD_CHARS:
                     chosen.insert(chosen.index(rk) + 1, Ranked(nxt, rk.score))

@@ -147,3 +147,9 @@ def test_a_new_subject_announced_is_not_a_follow_up(conv):
 def test_a_yes_no_eligibility_question_hears_what_they_would_get(conv):
     (reply,) = play(conv, "小型微利企业能享受六税两费不")
     assert "小型微利企业" in reply and "减半征收" in reply
+
+
+def test_a_list_announced_by_the_answer_is_quoted_with_it(conv):
+    # "…将以下资料留存备查：" announces the answer; its items (1)–(3) are the answer
+    (reply,) = play(conv, "企业招用自主就业退役士兵减税，要把哪些资料留存备查")
+    assert "劳动合同" in reply and "工作时间表" in reply
