@@ -109,7 +109,9 @@ def excerpt_clauses(text: str, limit: int) -> str:
 def amount_lines(r: Record, fields: Fields) -> list[Line]:
     """The lines of the entry's amount sections that state an amount (a short section whole)."""
     out: list[Line] = []
-    for s in r.sections_of("amount"):
+    # a section headed as the amount itself first; one headed "条件或补助" only when there is no such section
+    sections = [s for s in r.sections if s.kind == "amount"] or r.sections_of("amount")
+    for s in sections:
         label = heading_label(s, fields)
         lines = [l.strip() for l in s.text.split("\n") if l.strip()]
         if len(s.text) <= 60:
