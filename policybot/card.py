@@ -16,7 +16,7 @@ from typing import Sequence
 from knowledge.records import Contact, Record, Section
 from knowledge.vocab import Fields
 
-from .answers import GUIDE_SHORT, Answer, contact_lines, order_contacts, short_name
+from .answers import GUIDE_SHORT, VALUE_FIELDS, Answer, contact_lines, order_contacts, short_name
 from .selection import has_shape
 
 READOUT_BODY = 120  # characters of the guide's text in the read-out / SMS text (about two SMS segments in all)
@@ -150,14 +150,21 @@ def readout_phone(contacts: Sequence[Contact], region: str | None) -> str:
 
 
 def readout(r: Record, lead: Sequence[str], contacts: Sequence[Contact], region: str | None,
-            limit: int = READOUT_BODY) -> str:
+            limit: int = READOUT_BODY, field: str | None = None, prefer: Sequence[str] = ()) -> str:
     """The short text an agent reads out or sends by SMS: the entry's name, the answer's first sentences (whole,
-    or cut at a clause and marked), one phone (the 旗区's own when there is one) and the entry's number."""
+    or cut at a clause and marked), one phone (the 旗区's own when there is one) and the entry's number. For a
+    question about a value (多少钱, 多久, 什么时候) the sentences that quote the entry's own section of that value
+    (`prefer`) come first, then those that state such a value at all."""
+    if field in VALUE_FIELDS:
+        def rank(piece: str) -> int:
+            return 0 if any(t and t in piece for t in prefer) else (1 if has_shape(piece, field) else 2)
+        lead = sorted(lead, key=rank)  # stable: the answer's order within each rank
     body: list[str] = []
     room = limit
     for sentence in lead:
-        # a list's lines, and the pieces, are kept apart by a "；" where the guide's text ends without a stop
-        text = "".join(_stopped(l.strip()) for l in sentence.split("\n") if l.strip())
+        # a list's lines, and the pieces, are kept apart by a "；" where the guide's text ends without a stop;
+        # the chat answer's "……（节选…）" note says nothing read out
+        text = "".join(_stopped(l.strip()) for l in sentence.split("\n") if l.strip() and not l.startswith("……"))
         if not text:
             continue
         if len(text) <= room:
@@ -185,10 +192,14 @@ def make_card(answer: Answer, records: dict[int, Record], fields: Fields, region
     r = records[answer.policy]
     name = "概况" if answer.field == "overview" else fields.name(answer.field)
     lead = answer.lead  # empty when only phones were asked: the phones are the answer
+    amounts, deadline = amount_lines(r, fields), deadline_lines(r, fields)
     return Card(
         question=answer.question, covered=True, policy=r.id, title=r.title, category=r.category,
         field=answer.field, field_name=name, answer="\n".join(lead), audience=r.audience.note,
-        amounts=amount_lines(r, fields), deadline=deadline_lines(r, fields),
+        amounts=amounts, deadline=deadline,
         phones=phone_groups(r.contacts, answer.region, regions), citation=answer.citation,
         lines=list(answer.lines), entry_lines=(r.first_line, r.last_line),
-        readout=readout(r, lead, r.contacts, answer.region), region=answer.region, others=others)
+        readout=readout(r, lead, r.contacts, answer.region, field=answer.field, prefer=[
+            line.text.rstrip("…") for line in (amounts if answer.field == "amount" else deadline)]),
+        region=answer.region,
+        others=others)

@@ -105,3 +105,9 @@ def test_the_readout_takes_whole_sentences_while_they_fit(by_id):
     assert "第一句。第二句。" in readout(r, two, r.contacts, None)
     listed = ["额度最高500万元\n1年"]
     assert "额度最高500万元；1年。" in readout(r, listed, r.contacts, None)
+
+
+@pytest.mark.parametrize("question, amount", [("一次性创业补贴多少钱", "10000元"), ("稳岗返还能返多少", "60%")])
+def test_the_readout_of_a_how_much_question_states_the_amount(assistant, question, amount):
+    c = card(assistant, question)
+    assert amount in c.readout.split("\n")[0]
