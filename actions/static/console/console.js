@@ -124,7 +124,9 @@ function renderCard(item, index) {
   node.querySelector(".asked").textContent = c.covered ? `问的是：${c.field_name}` : "";
   node.querySelector(".answer").textContent = c.answer || (c.covered ? "（见下方电话）" : "");
   const audience = node.querySelector(".audience");
-  if (c.audience) audience.textContent = `适用对象：${c.audience}`; else audience.remove();
+  const audienceLine = `适用对象：${c.audience}`;
+  if (c.audience && !(c.answer || "").includes(audienceLine)) audience.textContent = audienceLine;
+  else audience.remove();
   const facts = node.querySelector(".facts");
   // lines the answer already quotes are not repeated
   addLines(facts, "金额 / 标准", c.amounts.filter((line) => !(c.answer || "").includes(line.text)));
