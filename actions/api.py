@@ -1,8 +1,10 @@
 """/api/ for the web channels: one-shot questions, search, entries, profile matches.
 
-    GET|POST /api/ask     q (≤ 500 characters), region (a 旗区)
+    GET|POST /api/ask     q (≤ 500 characters), region (a 旗区), entry (answer from this entry); the answer and
+                          its console card (policybot/card.py)
     GET|POST /api/search  q, k (1–20)
     GET      /api/entries/<id>
+    GET      /api/facts   the enterprise facts and their values (knowledge/facts.yml), for forms built from data
     POST     /api/match   {"profile": {...canonical facts...}}
 
 Every parameter's type and length is checked before the assistant is called; a bad request is a 4xx with a short
@@ -17,11 +19,12 @@ from typing import Any
 from sanic import Blueprint, Request, response
 
 from knowledge.errors import InvalidInput
-from knowledge.vocab import facts as load_facts
+from knowledge.vocab import facts as load_facts, fields as load_fields
 from index.query import detect_region
 from policybot.assistant import get_assistant
+from policybot.card import make_card
 from policybot.matcher import match
-from policybot.profile import canonical_profile
+from policybot.profile import canonical_profile, options
 
 api = Blueprint("policybot_api", url_prefix="/api")
 MAX_QUESTION = 500  # characters; a longer "question" is not a question
@@ -94,6 +97,17 @@ def top_k(request: Request, body: dict[str, Any]) -> int:
     return raw
 
 
+def entry_of(request: Request, body: dict[str, Any]) -> int | None:
+    raw = param(request, body, "entry")
+    if raw is None or not raw.strip():
+        return None
+    raw = raw.strip()
+    entry = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
+    if entry is None or get_assistant().record(entry) is None:
+        raise ApiError(f"entry must be an entry number, 1–{len(get_assistant().records)}")
+    return entry
+
+
 @api.get("/health")
 async def health(_: Request):
     return response.json({"status": "ok", "entries": len(get_assistant().records)})
@@ -102,8 +116,11 @@ async def health(_: Request):
 @api.route("/ask", methods=["GET", "POST"])
 async def ask(request: Request):
     body = body_object(request)
-    q, region = question(request, body), region_of(request, body)
-    return response.json(get_assistant().ask(q, region=region).to_dict())
+    q, region, chosen = question(request, body), region_of(request, body), entry_of(request, body)
+    assistant = get_assistant()
+    answer = assistant.ask(q, region=region, entry=chosen)
+    card = make_card(answer, assistant.records, load_fields(), list(load_facts()["region"].values))
+    return response.json({**answer.to_dict(), "card": card.to_dict()})
 
 
 @api.route("/search", methods=["GET", "POST"])
@@ -129,6 +146,16 @@ async def entry(_: Request, entry: str):
     if record is None:
         raise ApiError(f"no such entry; entries are numbered 1–{count}", 404)
     return response.json(record.to_dict())
+
+
+@api.get("/facts")
+async def fact_schema(_: Request):
+    """The one fact schema, for a profile form built from data: each fact's name, kind, question, the entity
+    types it applies to, and its values as (label, value) options in the file's order."""
+    return response.json({"facts": [
+        {"key": f.key, "name": f.name, "kind": f.kind, "ask": f.ask, "applies_to": list(f.applies_to),
+         "form": f.form, "options": [{"label": label, "value": value} for label, value in options(f)]}
+        for f in load_facts().values()]})
 
 
 @api.post("/match")

@@ -80,6 +80,8 @@ class Answer:
     ranked: list[int] = field(default_factory=list)  # entries in the order search ranked them
     offers: list[str] = field(default_factory=list)  # quick replies that show more ("详细内容", "全部电话" …)
     asked: list[str] = field(default_factory=list)  # the fields the question asked, in order
+    lead: list[str] = field(default_factory=list)  # the guide's sentences the answer leads with (no title, phones)
+    lines: list[tuple[int, int]] = field(default_factory=list)  # the source line ranges of the quoted sections
 
     def to_dict(self) -> dict:
         return {
@@ -174,6 +176,11 @@ def order_contacts(contacts: Sequence[Contact], region: str | None) -> list[Cont
     if not region:
         return list(contacts)
     return sorted(contacts, key=lambda c: 0 if c.region == region else (1 if c.region is None else 2))
+
+
+def quoted_lines(sections: Sequence[Section]) -> list[tuple[int, int]]:
+    """The guide's line ranges of the sections an answer quotes, in the guide's order, each once."""
+    return sorted({(s.first_line, s.last_line) for s in sections})
 
 
 def short_name(r: Record, longest: int = 24) -> str:
@@ -386,7 +393,8 @@ class Composer:
             offers.append(ALL_PHONES)
         text = fit("\n".join(lines))
         return Answer(question, r.id, r.title, field_key, text, list(shown), self._citation(r, quoted),
-                      alternatives, region, scope.reason, [h.entry for h in result.hits], offers, list(asked))
+                      alternatives, region, scope.reason, [h.entry for h in result.hits], offers, list(asked),
+                      list(body), quoted_lines(quoted))
 
     def lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
              ) -> tuple[list[str], list[Section]]:

@@ -201,15 +201,19 @@ def test_the_action_server_refuses_a_public_address_without_a_token():
     assert done.returncode != 0 and "POLICYBOT_ACTION_TOKEN" in done.stderr
 
 
-def test_with_a_token_the_action_server_requires_it_and_rasa_sends_it(tmp_path):
-    env = {**os.environ, "POLICYBOT_ACTION_TOKEN": "t0k-" + os.urandom(8).hex()}
+def test_with_tokens_the_action_server_requires_each_for_its_role_and_rasa_sends_its_own(tmp_path):
+    env = {**os.environ, "POLICYBOT_ACTION_TOKEN": "t0k-" + os.urandom(8).hex(),
+           "POLICYBOT_AGENT_TOKEN": "agent-" + os.urandom(12).hex()}
     with services.Services(tracker_db=tmp_path / "tracker.db", quiet=True, env=env) as s:
         api = Client(s.action_url)
+        token, agent = env["POLICYBOT_ACTION_TOKEN"], env["POLICYBOT_AGENT_TOKEN"]
         assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81")[0] == 401
         assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81&token=wrong")[0] == 401
         assert api.request("POST", "/webhook", b"{}")[0] == 401
-        token = env["POLICYBOT_ACTION_TOKEN"]
-        assert api.request("GET", f"/api/ask?q=%E9%AB%98%E4%BC%81&token={token}")[0] == 200
-        assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81", None, {"Authorization": f"Bearer {token}"})[0] == 200
+        # the action token is Rasa's: it opens /webhook, not /api/; the agent token the reverse
+        assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81", None, {"Authorization": f"Bearer {token}"})[0] == 401
+        assert api.request("POST", "/webhook", b"{}", {"Authorization": f"Bearer {agent}"})[0] == 401
+        assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81", None, {"Authorization": f"Bearer {agent}"})[0] == 200
+        assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81", None, {"X-Agent-Token": agent})[0] == 200
         assert api.request("GET", "/health")[0] == 200
         assert "15万元" in reply_text(s.say("tok", "高新技术企业认定有什么奖励"))  # Rasa's calls carry the token

@@ -33,8 +33,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # module scope: Playwright's sync API runs an event loop in this thread while it is open, and async tests that
+    # run after the browser modules (pytest-asyncio) fail while it is — so it is closed after each module
     path = chromium_path()
     if path is None:
         if os.environ.get("POLICYBOT_REQUIRE_BROWSER") == "1":
