@@ -47,8 +47,12 @@ class ScopeDecision:
     keyword: str = ""  # the word that named the neighbouring topic
 
 
+_COUNTED_PEOPLE = re.compile(r"[\d一二两三四五六七八九十几多]+\s*个人")
+
+
 def neighbouring_topic(question: str, topics: list[Topic]) -> tuple[Topic, str] | None:
-    text = re.sub(r"\s+", "", question.lower())
+    # "招了4个人 社保…" counts people: its 个人 is no one's own affairs
+    text = re.sub(r"\s+", "", _COUNTED_PEOPLE.sub("", question.lower()))
     for topic in topics:
         for keyword in topic.keywords:
             if keyword in text:

@@ -155,7 +155,8 @@ class Selector:
             # with nothing asked, the overview's fields lead — unless the question says what it is about
             score += self._prior(u, fields) if fields or not specific else 0.0
             score += w.shape * _shape(u.text, fields)
-            if cue_words and self.terms(u.text) & cue_words:
+            if cue_words and not u.section.covers(fields[0]) and self.terms(u.text) & cue_words:
+                # (inside the field's own sections the prior says it already; "条件要求" there is no better answer)
                 score += w.cue
             if any(n in u.text for n in numbers.values):
                 score += w.number
@@ -166,7 +167,10 @@ class Selector:
             if _REFERENCE.match(u.text) and "basis" not in fields:
                 score -= w.reference  # a document's name is where a rule comes from, not the rule
             ranked.append(Ranked(u, score))
-        ranked.sort(key=lambda r: (-r.score, r.unit.position))
+        # a tie goes to the sentence sharing more of the question's words, then to the earlier one
+        order = {id(rk): (-round(rk.score, 6), -float(special[i] + lexical[i]), rk.unit.position)
+                 for i, rk in enumerate(ranked)}
+        ranked.sort(key=lambda rk: order[id(rk)])
         return ranked
 
     def units(self, record: Record) -> tuple[Unit, ...]:

@@ -153,3 +153,21 @@ def test_a_list_announced_by_the_answer_is_quoted_with_it(conv):
     # "…将以下资料留存备查：" announces the answer; its items (1)–(3) are the answer
     (reply,) = play(conv, "企业招用自主就业退役士兵减税，要把哪些资料留存备查")
     assert "劳动合同" in reply and "工作时间表" in reply
+
+
+def test_counting_people_is_not_asking_about_ones_own_social_insurance():
+    from knowledge.curated import load_topics
+    from policybot.scope import neighbouring_topic
+
+    topics = load_topics()
+    assert neighbouring_topic("我招了4个人 社保都交满一年了", topics) is None
+    assert neighbouring_topic("带了三个人 社保交了", topics) is None
+    assert neighbouring_topic("我个人社保断了怎么补", topics) is not None
+
+
+def test_who_asks_and_filler_words_do_not_make_a_question_uncovered(conv):
+    # 朋友, 另外, 大半年 say who asks or when, not what about
+    (friend,) = play(conv, "我朋友的个体户被列进经营异常名录了 在阿右旗 找谁")
+    assert "15690943230" in friend and "没有涉及" not in friend
+    (later,) = play(conv, "另外我登记失业大半年了 开了个小店 税上能减多少")
+    assert "没有涉及" not in later and "24000元" in later
