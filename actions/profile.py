@@ -12,11 +12,11 @@ from rasa_sdk.forms import FormValidationAction
 
 from knowledge.vocab import facts as load_facts
 from knowledge.vocab import form_facts
-from policybot.profile import UNKNOWN, extract_facts, merge, valid_value
+from policybot.profile import UNKNOWN, extract_facts, mentions, merge, valid_value
 
 from .safety import SafeAction
 from .service import conversation
-from .state import QUESTION_INTENTS, intent_of, slot_events, state_of, text_of, utter
+from .state import QUESTION_INTENTS, fact_events, intent_of, slot_events, state_of, text_of, utter
 
 FORM_FACTS = tuple(form_facts(load_facts()))  # knowledge/facts.yml: the facts the profile questions ask
 
@@ -26,13 +26,18 @@ def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any
     facts = load_facts()
     found: dict[str, Any] = {}
     message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    spans = [] if text.startswith("/") else [(m.start, m.end) for m in mentions(text, facts)]
     for e in message.get("entities") or []:
         key, value = e.get("entity"), e.get("value")
+        start, end = e.get("start"), e.get("end")
+        if isinstance(start, int) and isinstance(end, int) \
+                and any(a <= start and end <= b and b - a > end - start for a, b in spans):
+            continue  # the lookup's 大学 inside the words' 大学生: the longer spelling says what is meant
         if key in facts and value is not None:
             checked = valid_value(facts[key], value)
             if checked is not None:
                 found[key] = checked
-    text = message.get("text") or ""
     if not text.startswith("/"):
         # The words in context ("应届大学生" is people hired, not a 大学) over the NLU's lookup matches.
         found = merge(found, extract_facts(text, facts, requested))
@@ -131,7 +136,12 @@ class ActionMatchPolicies(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         state = state_of(tracker)
         conv = conversation()
+        said: dict[str, Any] = {}
+        if intent_of(tracker)[0] == "stop":
+            # "在左旗，没上过异常名录，就这些": the facts said with the stop count
+            said = {k: v for k, v in facts_from_message(tracker, None).items() if v != UNKNOWN}
+        profile = {**state.profile, **said}
         # the questions stopped before every fact was answered or skipped: "算了"
-        reply = conv.match(state.profile, stopped=bool(conv.missing_facts(state.profile)))
+        reply = conv.match(profile, stopped=bool(conv.missing_facts(profile)))
         utter(dispatcher, reply)
-        return slot_events(reply.updates)
+        return fact_events(said) + slot_events(reply.updates)

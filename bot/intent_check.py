@@ -78,8 +78,12 @@ class IntentCheck:
         """The intent to act on: `intent` when the message has what it needs, else the best-ranked one that
         does, else a question."""
         t = text.strip()
-        if intent != "stop" and len(t) <= 2 * self.dialogue.smalltalk_max_chars \
-                and any(w in t for w in self.dialogue.stop) and not self.asks_something(t, entities):
+        said = len(t) <= 2 * self.dialogue.smalltalk_max_chars and any(w in t for w in self.dialogue.stop)
+        # "…种了300亩苜蓿，别的没了": said at the end of facts, however long, unless what comes before asks
+        body = t.rstrip("。.!！~～ ")
+        ending = next((w for w in self.dialogue.stop if body.endswith(w)), None)
+        ends = ending is not None and not _QUESTION_WORD.search(body[: -len(ending)])
+        if intent != "stop" and (said and not self.asks_something(t, entities) or ends):
             return "stop"  # "算了，不填了": whatever the classifier thought
         if intent == "nlu_fallback" or self.holds(intent, text, entities):
             return intent

@@ -36,12 +36,12 @@ class Mention:
 
 def without_facts(text: str, facts: dict[str, Fact]) -> str:
     """The text with every mention of a fact value taken out: what it says beyond who the user is."""
-    for m in reversed(_mentions(text, facts)):
+    for m in reversed(mentions(text, facts)):
         text = text[:m.start] + "，" + text[m.end:]
     return text
 
 
-def _mentions(text: str, facts: dict[str, Fact]) -> list[Mention]:
+def mentions(text: str, facts: dict[str, Fact]) -> list[Mention]:
     """Every spelling of every fact value in the text, longest first and without overlaps."""
     forms = []
     for key, fact in facts.items():
@@ -66,6 +66,9 @@ def _mentions(text: str, facts: dict[str, Fact]) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+_JOINED_ON = re.compile(r"还有|和|跟|以及|、|加上|另外")
+
+
 def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = None) -> dict[str, Any]:
     """The facts a message states. `requested` is the fact the bot just asked for: a bare 是/没有/2 answers it,
     and a group named without saying whose it is goes to it."""
@@ -84,11 +87,12 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
         else:
             out.setdefault(key, value)
 
-    mentions = _mentions(text, facts)
-    negated = _negated(text, mentions, facts)
+    found = mentions(text, facts)
+    negated = _negated(text, found, facts)
     for key, value in negated.items():
         out[key] = value
-    for m in mentions:
+    previous_hired: int | None = None
+    for m in found:
         if m.fact in negated or (m.fact == "hires" and m.value == "退役士兵" and "is_veteran" in negated
                                  and not _HIRING.search(text[max(0, m.start - 8): m.start])):
             continue
@@ -98,6 +102,11 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
             # or the bot just asked whom the business hires.
             before = text[max(0, m.start - 8) : m.start]
             hired = bool(_HIRING.search(before)) or (requested == "hires" and not _OWNER.search(before))
+            if not hired and previous_hired is not None and _JOINED_ON.search(text[previous_hired:m.start]) \
+                    and not _OWNER.search(text[previous_hired:m.start]):
+                hired = True  # "招了2个脱贫户，还有个应届大学生": the group goes on the list it joins
+            if hired:
+                previous_hired = m.end
             group = "退役士兵" if veteran else m.value
             if hired and group in hires_values:
                 add("hires", group)

@@ -166,3 +166,27 @@ async def test_a_failing_action_apologises_instead_of_crashing(monkeypatch):
     monkeypatch.setattr(answers, "conversation", broken)
     messages, slots = await run(ActionAnswer(), "question.json")
     assert messages[0]["text"] == SORRY and slots == {}
+
+
+async def test_facts_said_with_the_stop_count():
+    data = json.loads((TRACKERS / "match_stopped.json").read_text(encoding="utf-8"))
+    data["latest_message"] = {"text": "小型企业，做运输的，别的没了", "intent": {"name": "stop", "confidence": 0.9},
+                              "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = await ActionMatchPolicies().run(dispatcher, Tracker.from_dict(data), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["enterprise_size"] == "小型" and slots["sector"] == "交通运输"
+    assert "企业规模：小型" in dispatcher.messages[0]["text"]
+
+
+async def test_a_lookup_match_inside_a_longer_fact_word_is_not_taken():
+    # the NLU's lookup finds 大学 (a 事业单位) inside 大学生; the words say a graduate was hired
+    data = json.loads((TRACKERS / "match_stopped.json").read_text(encoding="utf-8"))
+    text = "招了2个脱贫户，还有个应届大学生"
+    at = text.index("大学")
+    data["latest_message"] = {"text": text, "intent": {"name": "inform", "confidence": 0.9}, "entities": [
+        {"entity": "entity_type", "value": "事业单位或科研院所", "start": at, "end": at + 2}]}
+    from actions.profile import facts_from_message
+
+    found = facts_from_message(Tracker.from_dict(data), None)
+    assert "entity_type" not in found and found["hires"] == ["脱贫人口", "高校毕业生"]

@@ -58,3 +58,13 @@ def test_start_matching_needs_words_that_ask_what_fits(check):
 
 def test_a_button_payload_keeps_its_intent(check):
     assert check.checked("choose_option", [], '/choose_option{"option":"12"}', []) == "choose_option"
+
+
+@pytest.mark.parametrize("text", ["今年买了150只鸵鸟苗，还种了300多亩苜蓿，别的没了", "在左旗 没上过异常名录 就这些",
+                                  "小型企业，做运输的，就这么多"])
+def test_facts_ending_in_that_is_all_stop_the_questions(check, text):
+    assert check.checked("inform", [("inform", 0.9)], text, []) == "stop"
+
+
+def test_a_question_ending_in_a_stop_word_is_still_a_question(check):
+    assert check.checked("ask_amount", [("ask_amount", 0.9)], "补贴有多少，就这些吗", []) != "stop"
