@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"  # git-ignored; the README shows copies in docs/screenshots/
-INSTALL_HINT = "install Debian's chromium: apt-get update && apt-get install -y chromium chromium-driver"
+INSTALL_HINT = "install Debian's chromium: apt-get update && apt-get install -y chromium chromium-driver fonts-wqy-microhei"
 # Flags for a machine with no internet: without the background-networking ones chromium keeps dialling Google.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
