@@ -203,3 +203,14 @@ def test_ids_the_server_did_not_sign_are_refused_and_cors_is_for_the_configured_
         "Access-Control-Request-Headers": "content-type"})
     with urllib.request.urlopen(preflight, timeout=30) as r:
         assert r.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+
+
+def test_a_kept_id_the_server_refuses_starts_a_new_conversation(page):
+    """An id from another secret (rotated) in localStorage: the widget says so, takes a new id, and is answered."""
+    page.evaluate("""() => localStorage.setItem("policybot-webchat:" + location.origin + "/webhooks/webchat/",
+        JSON.stringify({sender: "w1.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA", items: [], open: false}))""")
+    page.reload()
+    page.locator(f"{W} .launcher").click()
+    assert "15万元" in say(page, "高新技术企业认定有什么奖励")
+    expect(page.locator(f"{W} .msg.note .text")).to_have_text("之前的会话已失效，已为您开始新的会话。")
+    assert stored(page)["sender"] != "w1.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA"
