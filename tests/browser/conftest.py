@@ -33,8 +33,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Package-scoped: Playwright's sync API keeps an event loop running while it is open, which would break the
+    asyncio tests that run after tests/browser/ in the same session."""
     path = chromium_path()
     if path is None:
         if os.environ.get("POLICYBOT_REQUIRE_BROWSER") == "1":

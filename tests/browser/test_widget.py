@@ -153,17 +153,18 @@ def test_markup_in_a_reply_or_a_message_is_shown_as_text(page):
     page.locator(f"{W} .launcher").click()
     say(page, markup)  # through the real servers: the user's own bubble
     # No reply quotes what a user wrote, so the webhook's answer is replaced by one that holds markup.
-    crafted = [{"recipient_id": "x", "text": f"第一行 {markup} 0483-8338355",
+    crafted = [{"recipient_id": "x", "text": f"第一行 {markup} 0483-8338355；0483-8338356\n拨12345或13912345678，共1234567元",
                 "buttons": [{"title": "<b>粗体</b>", "payload": "详细内容"}]}]
     page.route("**/webhooks/webchat/webhook", lambda route: route.fulfill(
         status=200, content_type="application/json", body=json.dumps(crafted)))
     reply = say(page, "随便问一句")
-    assert reply == f"第一行 {markup} 0483-8338355"
+    assert reply == f"第一行 {markup} 0483-8338355；0483-8338356\n拨12345或13912345678，共1234567元"
     expect(page.locator(f"{W} .quick button")).to_have_text(["<b>粗体</b>"])
     assert page.locator(f"{W} .msg.user .text").first.inner_text() == markup
     assert page.locator(f"{W} img").count() == 0 and page.locator(f"{W} b").count() == 0
     assert page.evaluate("window.__pwned") is None
-    assert bot_messages(page).last.locator("a").get_attribute("href") == "tel:04838338355"
+    links = [a.get_attribute("href") for a in bot_messages(page).last.locator("a").all()]
+    assert links == ["tel:04838338355", "tel:04838338356", "tel:12345", "tel:13912345678"]
 
 
 def post(url: str, body: dict, origin: str | None = None) -> tuple[int, dict, dict]:

@@ -31,8 +31,9 @@
       { title: "创业担保贷款需要什么材料", payload: "创业担保贷款需要什么材料" }
     ]
   };
-  // 0483-8338355, mobile numbers, and the short hotlines (12345, 12366); not digits inside longer numbers
-  var PHONE = /(?<![\d.])(?:0\d{2,3}-\d{7,8}|1[3-9]\d{9}|123\d{2})(?![\d.])/g;
+  // 0483-8338355, mobile numbers, and the short hotlines (12345, 12366); not digits inside longer numbers.
+  // No look-behind: older Safari cannot parse one, and a syntax error would lose the whole widget.
+  var PHONE = /(^|[^\d.])(0\d{2,3}-\d{7,8}|1[3-9]\d{9}|123\d{2})(?![\d.])/g;
 
   // -- state, kept in localStorage --------------------------------------------------------------------------
   var state = load();
@@ -116,14 +117,14 @@
 
   // -- rendering: text only ---------------------------------------------------------------------------------
   function appendText(parent, text) {
-    var last = 0;
-    text.replace(PHONE, function (match, offset) {
-      if (offset > last) parent.appendChild(document.createTextNode(text.slice(last, offset)));
-      var link = el("a", { href: "tel:" + match.replace(/-/g, "") }, match);
-      parent.appendChild(link);
-      last = offset + match.length;
-      return match;
-    });
+    var last = 0, match;
+    PHONE.lastIndex = 0;
+    while ((match = PHONE.exec(text)) !== null) {
+      var start = match.index + match[1].length;
+      if (start > last) parent.appendChild(document.createTextNode(text.slice(last, start)));
+      parent.appendChild(el("a", { href: "tel:" + match[2].replace(/-/g, "") }, match[2]));
+      last = start + match[2].length;
+    }
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
