@@ -1,8 +1,8 @@
 """The front door on the public REST port: passes requests to the Rasa server, and answers for it while it is down
 or hung (restarting takes ~25 s), so a user always hears back within `timeout` seconds.
 
-Run by the supervisor (`make run`) in a thread; standard library only. A body over MAX_BODY_BYTES is refused here,
-before Rasa reads it.
+Run by the supervisor (`make run`) in a thread; standard library (and the widget's files from bot/webchat/) only.
+A body over MAX_BODY_BYTES is refused here, before Rasa reads it.
 """
 
 from __future__ import annotations
@@ -10,14 +10,20 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bot.input_check import UNAVAILABLE_REPLY
+from bot.webchat.assets import HEADERS as ASSET_HEADERS, assets
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 WEBHOOK = "/webhooks/rest/webhook"
+# The website widget's channel: its webhook gets the same apology as REST (the widget shows it as a reply), and its
+# files are served from disk while Rasa is away, so that a page opened during a restart still gets the widget.
+WEBCHAT = "/webhooks/webchat"
+APOLOGISING = {WEBHOOK, f"{WEBCHAT}/webhook"}
 # WeChat's callbacks: XML bodies up to 64 KB (the channel's own limit). While Rasa is away the front answers WeChat
 # "success" (an empty reply it does not retry) rather than an error that makes WeChat tell the user the account
 # cannot serve; the front holds no keys, so it cannot write an encrypted apology.
@@ -76,14 +82,17 @@ class FrontHandler(BaseHTTPRequestHandler):
         except (OSError, http.client.HTTPException) as exc:
             log.warning("front: Rasa did not answer %s %s (%s)", self.command, self.path.split("?")[0],
                         type(exc).__name__)
-            if route == WEBHOOK:
+            if route in APOLOGISING:
                 return self._reply(200, unavailable(body))
+            asset = assets().get(route[len(WEBCHAT) + 1:]) if route.startswith(f"{WEBCHAT}/") else None
+            if asset is not None and self.command == "GET":
+                return self._reply(200, asset.body, ASSET_HEADERS, content_type=asset.content_type)
             if route == WECHAT_WEBHOOK and self.command == "POST":
                 return self._reply(200, b"success", content_type="text/plain; charset=utf-8")
             return self._reply(503, b'{"error": "the assistant is restarting; try again in a minute"}')
         finally:
             conn.close()
-        if answer.status >= 500 and route == WEBHOOK:
+        if answer.status >= 500 and route in APOLOGISING:
             return self._reply(200, unavailable(body))
         if answer.status >= 500 and route == WECHAT_WEBHOOK and self.command == "POST":
             return self._reply(200, b"success", content_type="text/plain; charset=utf-8")
@@ -94,12 +103,41 @@ class FrontHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_OPTIONS = do_PUT = do_DELETE = _proxy
 
 
+class FrontServer(ThreadingHTTPServer):
+    """Keeps its open connections, so that stopping the front also ends the kept-alive ones (a stopped front
+    must not go on answering a browser over a connection it opened before)."""
+
+    def server_activate(self) -> None:
+        self.connections: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        super().server_activate()
+
+    def process_request(self, request, client_address) -> None:
+        with self.lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self.lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self.lock:
+            open_now = list(self.connections)
+        for conn in open_now:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 class Front:
     """A threaded HTTP front on (host, port) for the Rasa server at upstream_port."""
 
     def __init__(self, host: str, port: int, upstream_port: int, timeout: float = 9.0):
         handler = type("Handler", (FrontHandler,), {"upstream": ("127.0.0.1", upstream_port), "timeout_s": timeout})
-        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server = FrontServer((host, port), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="front", daemon=True)
 
@@ -110,3 +148,4 @@ class Front:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.server.close_connections()

@@ -280,6 +280,11 @@ class Services:
         fd = os.open(endpoints, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(yaml.safe_dump(runtime_endpoints(f"{self.action_url}/webhook", env), allow_unicode=True))
+        # the widget's signing secret: a short one stops here with its message, not in a Rasa restart loop; without
+        # one, the generated file is made here once, before Rasa (and its restarts) read it
+        from bot.webchat.ids import DEFAULT_SECRET_FILE, load_secret
+
+        load_secret(env, DEFAULT_SECRET_FILE)
         credentials = RUN_DIR / f"credentials-{self.rasa_port}.yml"
         credentials.write_text(yaml.safe_dump(runtime_credentials(env), allow_unicode=True), encoding="utf-8")
         # Browsers may call the REST channel only from the origins configured (none by default, not "*").
@@ -431,6 +436,7 @@ def run_forever() -> int:
     supervisor = Supervisor(services)
     wechat = (f", WeChat {services.rasa_url}/webhooks/wechat/webhook" if services.env.get("WECHAT_TOKEN") else "")
     print(f"policybot is up: Rasa REST channel {services.rasa_url}/webhooks/rest/webhook{wechat}, "
+          f"website widget demo {services.rasa_url.replace('127.0.0.1', 'localhost')}/webhooks/webchat/demo, "
           f"action server and /api {services.action_url}, logs in {services.log_dir}. Ctrl-C stops both.", flush=True)
     try:
         while not stop.wait(supervisor.interval):

@@ -3,6 +3,7 @@ is down, refuses oversized bodies before anyone reads them."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,3 +66,43 @@ def test_a_down_rasa_gets_the_apology_and_big_bodies_are_refused():
         assert status == 413 and "16384" in json.loads(data)["error"]
     finally:
         front.stop()
+
+
+def test_the_widget_channel_is_answered_while_rasa_is_down():
+    """The widget's webhook gets the apology in the REST reply shape, and its files come from disk, so that a page
+    opened during a restart still gets a widget that answers."""
+    from bot.webchat.assets import assets
+
+    front = Front("127.0.0.1", free_port(), free_port(), timeout=2).start()  # nothing listens upstream
+    try:
+        client = Client(f"http://127.0.0.1:{front.server.server_address[1]}")
+        status, data, _ = client.request("POST", "/webhooks/webchat/webhook", b'{"sender": "w1.x", "message": "hi"}')
+        assert status == 200 and json.loads(data) == [{"recipient_id": "w1.x", "text": UNAVAILABLE_REPLY}]
+        status, data, headers = client.request("GET", "/webhooks/webchat/widget.js")
+        assert status == 200 and data == assets()["widget.js"].body
+        assert headers["content-type"].startswith("application/javascript")
+        assert headers["x-content-type-options"] == "nosniff"
+        status, data, headers = client.request("GET", "/webhooks/webchat/demo")
+        assert status == 200 and b"/webhooks/webchat/widget.js" in data and headers["content-type"].startswith("text/html")
+        status, _, _ = client.request("POST", "/webhooks/webchat/session", b"{}")
+        assert status == 503  # no id without the channel's secret: the widget shows it cannot connect
+        status, _, _ = client.request("GET", "/webhooks/webchat/other.js")
+        assert status == 503
+        status, _, _ = client.request("POST", "/webhooks/webchat/webhook", b"x" * 20_000)
+        assert status == 413
+    finally:
+        front.stop()
+
+
+def test_a_stopped_front_closes_the_connections_it_kept_alive(upstream):
+    port = free_port()
+    front = Front("127.0.0.1", port, upstream).start()
+    client = Client(f"http://127.0.0.1:{port}")
+    try:
+        status, _, _ = client.request("POST", "/webhooks/rest/webhook", b"{}")
+        assert status == 200 and client.conn is not None  # kept alive
+    finally:
+        front.stop()
+    with pytest.raises((OSError, http.client.HTTPException)):  # the server is gone for it too, not still answering
+        client.conn.request("POST", "/webhooks/rest/webhook", body=b"{}", headers={"Content-Length": "2"})
+        client.conn.getresponse().read()

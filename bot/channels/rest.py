@@ -18,6 +18,7 @@ from sanic.request import Request
 from ops import logs
 from bot.channels.turn import run_turn
 from bot.input_check import BadRequest, OfferedPayloads, check_message
+from knowledge.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
@@ -58,14 +59,24 @@ class CheckedRestInput(RestInput):
         try:
             checked = check_message(read_body(request))
         except BadRequest as exc:
-            log.info("rest: bad request from %s: %s", request.ip, exc)
+            log.info("%s: bad request from %s: %s", self.name(), request.ip, exc)
             return error(400, str(exc))
+        try:
+            sender = self.conversation_of(checked.sender)
+        except InvalidInput as exc:
+            log.info("%s: sender refused from %s", self.name(), request.ip)
+            return error(403, str(exc))
         if checked.reply is not None:
-            return response.json([{"recipient_id": checked.sender, "text": checked.reply}])
-        text = self.offered.admit(checked.sender, checked.text)
-        reply = await run_turn(on_new_message, text, checked.sender, self.name(), self.turn_timeout, metadata)
-        self.offered.remember(checked.sender, reply)
+            return response.json([{"recipient_id": sender, "text": checked.reply}])
+        text = self.offered.admit(sender, checked.text)
+        reply = await run_turn(on_new_message, text, sender, self.name(), self.turn_timeout, metadata)
+        self.offered.remember(sender, reply)
         return response.json(reply)
+
+    def conversation_of(self, sender: str) -> str:
+        """The conversation a checked sender id stands for. The REST channel trusts its client (the id is the
+        conversation); a subclass that issues ids raises InvalidInput (a 403) for one it did not issue."""
+        return sender
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)

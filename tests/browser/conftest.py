@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"  # git-ignored; the README shows copies in docs/screenshots/
-INSTALL_HINT = "install Debian's chromium: apt-get update && apt-get install -y chromium chromium-driver"
+INSTALL_HINT = "install Debian's chromium: apt-get update && apt-get install -y chromium chromium-driver fonts-wqy-microhei"
 # Flags for a machine with no internet: without the background-networking ones chromium keeps dialling Google.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -33,10 +33,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser():
-    # module scope: Playwright's sync API runs an event loop in this thread while it is open, and async tests that
-    # run after the browser modules (pytest-asyncio) fail while it is — so it is closed after each module
+    """Package-scoped: Playwright's sync API keeps an event loop running while it is open, which would break the
+    asyncio tests that run after tests/browser/ in the same session."""
     path = chromium_path()
     if path is None:
         if os.environ.get("POLICYBOT_REQUIRE_BROWSER") == "1":
