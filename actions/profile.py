@@ -65,6 +65,9 @@ def facts_answered(tracker: Tracker) -> dict[str, Any]:
 def _read_facts(tracker: Tracker) -> dict[str, Any]:
     requested = tracker.get_slot("requested_slot")
     intent, confidence = intent_of(tracker)
+    if intent == "stop":
+        # "信用没啥问题，就这些": the form fills nothing, so the stop rule runs; the matching reads these facts
+        return {}
     found = facts_from_message(tracker, requested)
     if intent in QUESTION_INTENTS and confidence >= 0.6 and conversation().asks_question(text_of(tracker)):
         return {k: v for k, v in found.items() if k == requested}

@@ -190,3 +190,12 @@ async def test_a_lookup_match_inside_a_longer_fact_word_is_not_taken():
 
     found = facts_from_message(Tracker.from_dict(data), None)
     assert "entity_type" not in found and found["hires"] == ["脱贫人口", "高校毕业生"]
+
+
+async def test_facts_said_with_the_stop_leave_the_form_to_the_stop_rule():
+    data = json.loads((TRACKERS / "form_stop.json").read_text(encoding="utf-8"))
+    data["latest_message"] = {"text": "小型企业，就这些", "intent": {"name": "stop", "confidence": 0.9}, "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = await ValidateProfileForm().run(dispatcher, Tracker.from_dict(data), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "enterprise_size" not in slots  # nothing filled: the form rejects the turn, rules.yml stops it
