@@ -171,3 +171,14 @@ def test_who_asks_and_filler_words_do_not_make_a_question_uncovered(conv):
     assert "15690943230" in friend and "没有涉及" not in friend
     (later,) = play(conv, "另外我登记失业大半年了 开了个小店 税上能减多少")
     assert "没有涉及" not in later and "24000元" in later
+
+
+@pytest.mark.parametrize("text", ["个体户转成企业有补助没", "我个体户想升级成公司，有啥支持"])
+def test_a_sole_trader_becoming_a_company_is_the_guides_ge_zhuan_qi(conv, text):
+    (reply,) = play(conv, text)
+    assert "10万元" in reply.replace(" ", "") and "没有涉及" not in reply
+
+
+def test_just_opened_asks_about_the_founding_time_condition(conv):
+    (reply,) = play(conv, "崇军贷 个体户刚开业能申请吗")
+    assert "不受成立时间限制" in reply
