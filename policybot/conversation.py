@@ -35,6 +35,9 @@ _JOINED = re.compile(r"和|与|跟|及|以及|还有|分别|各|、|还是")
 _INTAKE = re.compile(r"免跑腿|蒙企通|个工作日")  # the sentences of the 诉求受理 paragraph a caller needs
 # asking what support there is at all: "有啥补贴", "能享受什么政策", "有哪些优惠"
 _ANY_SUPPORT = re.compile(r"(?:啥|什么|哪些|哪种|哪类)(?:样的)?(?:补贴|政策|扶持|优惠|支持|补助|奖励|好处|帮扶)")
+# "有没有贷款的政策": asking which loans there are, not about one of them
+_LOANS_ASKED = re.compile(r"(?:有没有|有啥|有什么|有哪些|哪些|能不能|可不可以|可以)[^，。？?]{0,6}?(?:贷款|借款|融资|贷)")
+LOAN_MARK = "贷"  # the guide's loan products all say 贷 in their titles (水权贷, 创业担保贷款, 崇军贷 …)
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -103,6 +106,9 @@ class Conversation:
             return quick
         a = self.assistant
         corrected = a.correct(text)
+        loans = self.loans(corrected, state)
+        if loans is not None:
+            return loans
         stated = self.broad_with_facts(corrected)
         if stated:
             # "我是开饭馆的个体户，有啥补贴": no policy asked about, only who they are — what fits them
@@ -132,6 +138,33 @@ class Conversation:
         fitting = self._fitting_sibling(reading, state)
         answer = a.answer(reading, entry=fitting, fields=fields, region=region)
         return self._reply(answer, state, region)
+
+    def loans(self, text: str, state: State) -> Reply | None:
+        """"我开了个小饭馆，有没有贷款的政策": the guide's loans, numbered, leaving out those the user's stated
+        facts rule out. None when the message names a loan or follows up on one."""
+        records = self.assistant.records
+        if not _LOANS_ASKED.search(text) or named_entries(text, list(records.values()), self._names):
+            return None
+        if state.policy in records and LOAN_MARK in records[state.policy].title:
+            return None  # "能不能贷" after 崇军贷 asks about 崇军贷
+        rest = self.assistant.index.segmenter.terms(_LOANS_ASKED.sub("，", without_facts(text, self.facts)))
+        if any(len(t) >= 2 and t in self.assistant.searcher.known_terms for t in self.topic_terms(rest)):
+            return None  # "科技型企业有啥贷款产品": loans of a subject the search will find
+        facts = {k: v for k, v in extract_facts(text, self.facts).items() if k != "region"}
+        profile = {**state.profile, **facts}
+        def open_to(entry: int) -> bool:
+            restrict = records[entry].audience.restrict
+            return all(not known(profile.get(k)) or profile[k] in allowed for k, allowed in restrict.items()
+                       if not isinstance(profile.get(k), list))
+        shown = [e for e, r in records.items() if LOAN_MARK in r.title and open_to(e)][:MAX_OPTIONS + 1]
+        if not shown:
+            return None
+        lines = ["指南里的贷款类政策" + ("（按您说的情况）" if facts else "") + "有："]
+        for n, entry in enumerate(shown, start=1):
+            note = f"（{records[entry].audience.note}）" if records[entry].audience.note else ""
+            lines.append(f"{n}. 第{entry}项 {records[entry].title}{note}")
+        lines.append("回复序号（如“1”）查看条件、额度和材料。")
+        return Reply("\n".join(lines), [self._choice_button(e) for e in shown], {"offered": shown, **facts})
 
     def broad_with_facts(self, text: str) -> dict[str, Any]:
         """The facts a message states when that is all it says besides asking for support in general (补贴, 政策,

@@ -4,6 +4,8 @@ the profile questions. The questions here are in no evaluation file."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from knowledge.vocab import facts as load_facts
@@ -182,3 +184,16 @@ def test_a_sole_trader_becoming_a_company_is_the_guides_ge_zhuan_qi(conv, text):
 def test_just_opened_asks_about_the_founding_time_condition(conv):
     (reply,) = play(conv, "崇军贷 个体户刚开业能申请吗")
     assert "不受成立时间限制" in reply
+
+
+def test_asking_which_loans_there_are_lists_them_for_the_user(conv, assistant):
+    (reply,) = play(conv, "我是个体户，想贷点款，有啥贷款")
+    listed = [int(n) for n in re.findall(r"第(\d+)项", reply)]
+    loans = [e for e, r in assistant.records.items() if "贷" in r.title]
+    assert listed and set(listed) <= set(loans)
+    # the loans only for companies (小微企业创业担保贷款 …) are left out for a 个体工商户
+    assert all("个体工商户" in assistant.records[e].audience.restrict.get("entity_type", ("个体工商户",))
+               for e in listed)
+    # asked about one loan, "能不能贷款" stays with it
+    _, second = play(conv, "崇军贷是干啥的", "能不能贷款")
+    assert "崇军贷" in second and "贷款类政策" not in second
