@@ -37,7 +37,8 @@ _INTAKE = re.compile(r"免跑腿|蒙企通|个工作日")  # the sentences of th
 _ANY_SUPPORT = re.compile(r"(?:啥|什么|哪些|哪种|哪类)(?:样的)?(?:补贴|政策|扶持|优惠|支持|补助|奖励|好处|帮扶)")
 # "有没有贷款的政策": asking which loans there are, not about one of them
 _LOANS_ASKED = re.compile(r"(?:有没有|有啥|有什么|有哪些|哪些|能不能|可不可以|可以)[^，。？?]{0,6}?(?:贷款|借款|融资|贷)")
-LOAN_MARK = "贷"  # the guide's loan products all say 贷 in their titles (水权贷, 创业担保贷款, 崇军贷 …)
+LOAN_MARK = "贷"
+_BARE_NUMBER = re.compile(r"^\s*第?\s*[0-9０-９一二两三四五六七八九十]{1,3}\s*[个项号条]?\s*[。.!！]?\s*$")  # the guide's loan products all say 贷 in their titles (水权贷, 创业担保贷款, 崇军贷 …)
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -363,7 +364,7 @@ class Conversation:
     def wants_answer(self, text: str, state: State) -> bool:
         """Does a message that states facts also ask something (a field, a topic, another 旗区's phone)?"""
         understood = self.assistant.understand(text)
-        if understood.fields:
+        if understood.fields or _LOANS_ASKED.search(text):
             return True
         if self.topic_terms(self.assistant.index.segmenter.terms(text)):
             return True
@@ -416,6 +417,9 @@ class Conversation:
         """An entry picked by button (`option` holds its number in the guide), by its place in the offered list
         ("2", "第二个"), or by its number in the guide ("第46项")."""
         if option is None and not state.offered and not re.search(r"第\s*\d{1,2}\s*项", text):
+            if _BARE_NUMBER.match(text):
+                # "2" with no list before it: nothing to choose from, and no question to answer
+                return Reply("刚才没有列出可选的编号。请直接告诉我您想了解的政策或问题，例如“创业担保贷款要什么材料”。")
             return self.answer(text, state)  # no list was offered: a number is part of a question
         entry = self.resolve_choice(text, state.offered, option)
         if entry is None:

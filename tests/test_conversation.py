@@ -38,6 +38,8 @@ def test_a_number_in_a_question_is_part_of_it(conv):
 def test_a_number_is_a_choice_only_right_after_a_list(conv, assistant):
     state = State(policy=43, options=[46, 44], offered=[])
     assert "100只" in conv.choose(state, text="买了120只幼鸟能补多少").text  # no list: answered as a question
+    bare = conv.choose(state, text="2")  # no list: nothing to choose, and "2" is no question either
+    assert "没有列出" in bare.text and "出处" not in bare.text
     state.offered = [46, 44]
     assert "个体工商户" in conv.choose(state, text="1").text
 
@@ -197,3 +199,8 @@ def test_asking_which_loans_there_are_lists_them_for_the_user(conv, assistant):
     # asked about one loan, "能不能贷款" stays with it
     _, second = play(conv, "崇军贷是干啥的", "能不能贷款")
     assert "崇军贷" in second and "贷款类政策" not in second
+
+
+def test_facts_with_a_question_for_loans_want_an_answer(conv):
+    assert conv.wants_answer("我开了个小饭馆 有没有贷款", State())
+    assert not conv.wants_answer("我开了个小饭馆", State())
