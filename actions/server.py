@@ -27,6 +27,7 @@ from sanic.exceptions import SanicException
 
 from knowledge.errors import BuildUnavailable, InvalidInput, PolicybotError
 from ops.logs import configure_logging
+from policybot.settings import settings
 
 from .access import COOKIE, AgentAccess, bearer, is_loopback, missing_tokens, same_secret
 from .api import ApiError, api, error
@@ -148,9 +149,10 @@ def make_app(token: str | None = None, cors_origins: list[str] | None = None, *,
 
 
 def main() -> None:
+    config = settings()
     parser = argparse.ArgumentParser(description="policybot action server (rasa-sdk) and /api")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", 5055)))
-    parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=config.action_port)
+    parser.add_argument("--host", default=config.action_host)
     args = parser.parse_args()
     configure_logging()
     token = os.environ.get("POLICYBOT_ACTION_TOKEN") or None
@@ -160,11 +162,11 @@ def main() -> None:
         sys.exit(f"refusing to start the action server on {args.host}: " + "; ".join(
             p if "must" in p or "shorter" in p else f"missing {p}" for p in problems))
     try:
-        limiter = from_setting(os.environ.get("POLICYBOT_API_RATE"))
+        limiter = from_setting(config.api_rate)
     except ValueError as exc:
         sys.exit(str(exc))
     conversation()  # load the knowledge base, index and model now, not on the first request
-    app = make_app(token, os.environ.get("POLICYBOT_CORS_ORIGINS", "").split(), agent_token=agent_token,
+    app = make_app(token, list(config.cors_origins), agent_token=agent_token,
                    limiter=limiter)
     log.info("action server on http://%s:%d (webhook /webhook%s; api /api and console /console/%s)", args.host,
              args.port, ", action token required" if token else "", ", agent token required" if agent_token else "")

@@ -15,6 +15,8 @@ except ModuleNotFoundError:  # Python 3.10 (the Rasa side)
     import tomli as tomllib  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent
+# Settings whose environment variable predates the POLICYBOT_ prefix (Rasa's own examples use these names).
+ENV_NAMES = {"rasa_port": "RASA_PORT", "action_port": "ACTION_SERVER_PORT", "action_host": "ACTION_SERVER_HOST"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,14 @@ class Settings:
     index_dir: Path
     embedding_model: str
     cache_dir: Path
+    # where the servers listen (secrets — tokens, WeChat keys — stay in the environment, read where they are used)
+    rasa_port: int = 5005  # RASA_PORT: the public port (the front, or Rasa itself)
+    action_port: int = 5055  # ACTION_SERVER_PORT
+    action_host: str = "127.0.0.1"  # ACTION_SERVER_HOST: the action server started on its own
+    interface: str = "127.0.0.1"  # POLICYBOT_INTERFACE: the address `make run` publishes its servers on
+    log_dir: Path = ROOT / "var" / "log"  # POLICYBOT_LOG_DIR
+    cors_origins: tuple[str, ...] = ()  # POLICYBOT_CORS_ORIGINS, space-separated: browsers allowed to call
+    api_rate: str | None = None  # POLICYBOT_API_RATE: /api's rate limit per client ("off", or "2/60")
 
     @property
     def teacher_cache(self) -> Path:
@@ -49,7 +59,7 @@ def load(root: Path = ROOT, env: dict[str, str] | None = None) -> Settings:
     raw = _raw(root)
 
     def get(key: str, default: Any) -> Any:
-        return env.get(f"POLICYBOT_{key.upper()}", raw.get(key, default))
+        return env.get(ENV_NAMES.get(key, f"POLICYBOT_{key.upper()}"), raw.get(key, default))
 
     sources = get("sources", [])
     if isinstance(sources, str):
@@ -61,6 +71,13 @@ def load(root: Path = ROOT, env: dict[str, str] | None = None) -> Settings:
         index_dir=_path(get("index_dir", "index/build"), root),
         embedding_model=str(get("embedding_model", "builtin")),
         cache_dir=_path(get("cache_dir", "~/.cache/policybot"), root),
+        rasa_port=int(get("rasa_port", 5005)),
+        action_port=int(get("action_port", 5055)),
+        action_host=str(get("action_host", "127.0.0.1")),
+        interface=str(get("interface", "127.0.0.1")),
+        log_dir=_path(get("log_dir", "var/log"), root),
+        cors_origins=tuple(str(get("cors_origins", "")).split()),
+        api_rate=get("api_rate", None) or None,
     )
 
 
