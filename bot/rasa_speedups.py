@@ -11,13 +11,14 @@ README "Scale-out and load"). Both keep what Rasa does; they only stop it from d
    loses power. PostgreSQL (the scaled-out set) is not touched.
 
 `install()` is idempotent and is called when the REST channel is loaded (bot/channels/rest.py), i.e. in every Rasa
-server this project runs.
+server this project runs. POLICYBOT_RASA_SPEEDUPS=0 leaves Rasa as it ships (`make bench` measures both).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
 from typing import Any, Dict, Text
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def install() -> None:
     global _installed
-    if _installed:
+    if _installed or os.environ.get("POLICYBOT_RASA_SPEEDUPS", "1") == "0":
         return
     from rasa.core.actions.action import RemoteAction
     from sqlalchemy import event

@@ -2,11 +2,13 @@
 
 1. retrieval (`policybot bench`: latency and quality of hybrid, lexical and dense search);
 2. the single-machine default (`make run`: SQLite, in-memory lock store, one Rasa and one action server) under
-   1, 8, 32 and 64 concurrent conversations (ops/load.py, locust), then the resident memory of each process;
+   1, 8, 32 and 64 concurrent conversations (ops/load.py, locust), then the resident memory of each process — once
+   with Rasa as it ships ("before", POLICYBOT_RASA_SPEEDUPS=0) and once with bot/rasa_speedups.py;
 3. the same for the scaled-out set (`make run-cluster`: nginx, two Rasa and two action servers, PostgreSQL, Redis);
 4. Rasa training time (a full `rasa train` into a scratch directory; `--no-train` leaves it out).
 
-    python -m ops.loadbench [--users 1 8 32 64] [--seconds 30] [--no-train] [--no-retrieval] [--only single|cluster]
+    python -m ops.loadbench [--users 1 8 32 64] [--seconds 30] [--no-train] [--no-retrieval]
+                            [--configs single-before single cluster cluster-before]
 
 Measure on a quiet machine: every process here shares the same cores with the load generator itself.
 """
@@ -28,6 +30,12 @@ from .load import run_load
 from .services import APP_PYTHON, RASA_ENV, RASA_PYTHON, ROOT, Services, train
 
 RESULTS = ROOT / "benchmarks" / "results.json"
+CONFIGS = {
+    "single-before": "single machine as before this work (make run, Rasa as it ships: POLICYBOT_RASA_SPEEDUPS=0)",
+    "single": "single machine (make run: SQLite, in-memory locks, 1 Rasa + 1 action server)",
+    "cluster": "scaled out (make run-cluster: nginx, 2 Rasa + 2 action servers, PostgreSQL, Redis)",
+    "cluster-before": "scaled out, Rasa as it ships (POLICYBOT_RASA_SPEEDUPS=0)",
+}
 
 
 def rss_mb(pid: int) -> float:
@@ -66,7 +74,7 @@ def warm_up(services: Services) -> None:
 
 
 def retrieval() -> dict:
-    done = subprocess.run([str(APP_PYTHON), "-m", "ops.cli", "bench", "--queries", "300", "--no-build"], cwd=ROOT,
+    done = subprocess.run([str(APP_PYTHON), "-m", "ops.cli", "bench", "--queries", "300"], cwd=ROOT,
                           capture_output=True, text=True)
     print("\n".join(line for line in done.stdout.splitlines() if not line.startswith("{")), flush=True)
     try:
@@ -91,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--no-train", action="store_true")
     parser.add_argument("--no-retrieval", action="store_true")
-    parser.add_argument("--only", choices=["single", "cluster"])
+    parser.add_argument("--configs", nargs="+", choices=list(CONFIGS), default=["single-before", "single", "cluster"])
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -101,19 +109,20 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_retrieval:
         print("== retrieval (policybot bench)", flush=True)
         results["retrieval"] = retrieval()
-    with tempfile.TemporaryDirectory(prefix="policybot-bench-") as tmp:
-        if args.only in (None, "single"):
-            print("== single machine (make run: SQLite, in-memory locks, 1 Rasa + 1 action server)", flush=True)
-            with Services(tracker_db=Path(tmp) / "tracker.db", front=True, log_dir=Path(tmp) / "log") as single:
-                warm_up(single)
-                results["single"] = measure(single, args.users, args.seconds)
-    if args.only in (None, "cluster"):
-        from .cluster import Cluster
+    for config in args.configs:
+        before = config.endswith("-before")
+        env = {**os.environ, "POLICYBOT_RASA_SPEEDUPS": "0" if before else "1"}
+        print(f"== {CONFIGS[config]}", flush=True)
+        with tempfile.TemporaryDirectory(prefix="policybot-bench-") as tmp:
+            if config.startswith("single"):
+                server = Services(tracker_db=Path(tmp) / "tracker.db", front=True, log_dir=Path(tmp) / "log", env=env)
+            else:
+                from .cluster import Cluster
 
-        print("== scaled out (make run-cluster: nginx, 2 Rasa + 2 action servers, PostgreSQL, Redis)", flush=True)
-        with Cluster() as cluster:
-            warm_up(cluster)
-            results["cluster"] = measure(cluster, args.users, args.seconds)
+                server = Cluster(env=env, log_dir=Path(tmp) / "log")
+            with server:
+                warm_up(server)
+                results[config] = measure(server, args.users, args.seconds)
     if not args.no_train:
         print("== Rasa training (full, into a scratch directory)", flush=True)
         results["training"] = training_time()
