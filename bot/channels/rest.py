@@ -17,7 +17,7 @@ from sanic.request import Request
 
 from ops import logs
 from bot import rasa_speedups
-from bot.channels.turn import run_turn
+from bot.channels.turn import offered_messages, run_turn
 from bot.input_check import BadRequest, OfferedPayloads, check_message
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,16 @@ class CheckedRestInput(RestInput):
             return error(400, str(exc))
         if checked.reply is not None:
             return response.json([{"recipient_id": checked.sender, "text": checked.reply}])
+        agent = getattr(request.app.ctx, "agent", None)
+        if checked.text.startswith("/") and agent is not None:
+            # a button's payload: whether it was offered is in the tracker store, shared by all Rasa servers
+            try:
+                self.offered.remember(checked.sender, await offered_messages(agent, checked.sender))
+            except Exception:  # the store away: the memory of this server decides
+                log.warning("rest: could not read the offered buttons of sender %s", checked.sender)
         text = self.offered.admit(checked.sender, checked.text)
-        reply = await run_turn(on_new_message, text, checked.sender, self.name(), self.turn_timeout, metadata)
+        reply = await run_turn(on_new_message, text, checked.sender, self.name(), self.turn_timeout, metadata,
+                               message_id=checked.message_id, agent=agent)
         self.offered.remember(checked.sender, reply)
         return response.json(reply)
 
