@@ -397,6 +397,15 @@ class Supervisor:
     def purge(self) -> None:
         from .retention import purge_sqlite, retention_days
 
+        if hasattr(self.services, "purge_conversations"):  # the scaled-out set: PostgreSQL (ops/cluster.py)
+            try:
+                removed = self.services.purge_conversations(retention_days(self.services.env))
+                if removed:
+                    self.on_event(f"supervisor: deleted {removed} conversations past the retention")
+            except Exception as exc:  # retention must never take the service down
+                self.on_event(f"supervisor: retention failed ({type(exc).__name__})")
+            return
+
         db = self.services.tracker_db or runtime_endpoints("", self.services.env)["tracker_store"].get("db")
         if db and self.services.env.get("TRACKER_DB_DIALECT", "sqlite") == "sqlite":
             try:

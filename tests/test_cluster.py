@@ -127,6 +127,23 @@ def test_a_conversation_moves_between_the_rasa_servers_and_keeps_its_state(clust
     assert all(a != b for a, b in zip(servers, servers[1:])), servers  # round-robin: turn by turn
 
 
+def test_a_button_offered_by_one_server_is_taken_by_the_other(cluster):
+    client = Client(cluster.rasa_url)
+
+    def say(text: str) -> list[dict]:
+        status, data, _ = client.request("POST", "/webhooks/rest/webhook",
+                                         json.dumps({"sender": "buttons-1", "message": text}).encode())
+        return check_response(status, data)
+
+    asked = say("有什么政策适合我")
+    payloads = [b["payload"] for m in asked for b in m.get("buttons") or [] if b["payload"].startswith("/")]
+    assert payloads, asked
+    after = reply_text(say(payloads[0]))  # round-robin: the other Rasa server receives the tap
+    assert after != reply_text(asked) and "没看明白" not in after, after[:200]
+    servers = [tried[-1] for _, _, _, tried in cluster.served_by()[-2:]]
+    assert servers[0] != servers[1]
+
+
 def test_a_message_sent_again_with_its_id_is_answered_once(cluster):
     client = Client(cluster.rasa_url)
     body = json.dumps({"sender": "resend-1", "message": "创业担保贷款需要什么材料", "message_id": "a1"}).encode()
@@ -194,6 +211,17 @@ def test_a_store_restarts_under_load(cluster, store):
     if outcomes.get(APOLOGY[:12]):
         logs = "".join((cluster.logs / f"rasa-{i}.log").read_text(errors="replace") for i in (1, 2))
         assert "ERROR" in logs  # what went wrong is in the logs
+
+
+def test_retention_deletes_idle_conversations_from_postgres(cluster):
+    now = time.time()
+    cluster.postgres.query("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
+                           f"('retention-old', 'user', {now - 40 * 86400}, '{{}}'), "
+                           f"('retention-new', 'user', {now - 40 * 86400}, '{{}}'), "
+                           f"('retention-new', 'user', {now}, '{{}}')")
+    assert cluster.purge_conversations(30) == 1
+    assert cluster.postgres.query("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE 'retention-%'") == [
+        ["retention-new"]]
 
 
 def test_generated_requests_through_the_balancer_get_no_5xx(cluster):
