@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -94,12 +95,21 @@ class FrontHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_OPTIONS = do_PUT = do_DELETE = _proxy
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that hung up before its reply (a load generator stopping, a closed browser tab) is not an error."""
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class Front:
     """A threaded HTTP front on (host, port) for the Rasa server at upstream_port."""
 
     def __init__(self, host: str, port: int, upstream_port: int, timeout: float = 9.0):
         handler = type("Handler", (FrontHandler,), {"upstream": ("127.0.0.1", upstream_port), "timeout_s": timeout})
-        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server = QuietServer((host, port), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="front", daemon=True)
 

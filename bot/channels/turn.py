@@ -78,6 +78,23 @@ async def handle_once(agent: Any, message: UserMessage) -> None:
             await message.output_channel.send_response(message.sender_id, reply)
 
 
+def once_for(agent: Any, message_id: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+             ) -> Callable[[UserMessage], Awaitable[Any]]:
+    """`on_new_message` for a channel whose platform names each message (WeChat's MsgId): the turn runs at most once
+    for that id, whichever Rasa server of the set the platform's retry reaches."""
+    if agent is None:
+        return on_new_message
+
+    async def handle(message: UserMessage) -> None:
+        message.message_id = message_id
+        if not agent.is_ready():
+            await on_new_message(message)
+            return
+        await handle_once(agent, message)
+
+    return handle
+
+
 async def run_turn(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, sender: str, channel: str,
                    timeout: float, metadata: Optional[dict] = None, *, message_id: Optional[str] = None,
                    agent: Any = None) -> list[dict]:
