@@ -5,7 +5,8 @@
    1, 8, 32 and 64 concurrent conversations (ops/load.py, locust), then the resident memory of each process — once
    with Rasa as it ships ("before", POLICYBOT_RASA_SPEEDUPS=0) and once with bot/rasa_speedups.py;
 3. the same for the scaled-out set (`make run-cluster`: nginx, two Rasa and two action servers, PostgreSQL, Redis);
-4. Rasa training time (a full `rasa train` into a scratch directory; `--no-train` leaves it out).
+4. Rasa training time (a full `rasa train` into a scratch directory, Rasa's component cache empty; `--no-train`
+   leaves it out).
 
     python -m ops.loadbench [--users 1 8 32 64] [--seconds 30] [--no-train] [--no-retrieval]
                             [--configs single-before single cluster cluster-before]
@@ -86,9 +87,11 @@ def retrieval() -> dict:
 def training_time() -> dict:
     with tempfile.TemporaryDirectory(prefix="policybot-train-") as tmp:
         started = time.perf_counter()
+        # an empty component cache: Rasa would otherwise reuse the NLU pipeline trained for the last model
         done = subprocess.run([str(RASA_PYTHON), "-m", "rasa", "train", "--domain", "domain.yml", "--data",
                                "bot/data", "--config", "config.yml", "--out", tmp, "--quiet"], cwd=ROOT,
-                              env={**os.environ, **RASA_ENV}, capture_output=True, text=True)
+                              env={**os.environ, **RASA_ENV, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")},
+                              capture_output=True, text=True)
         seconds = round(time.perf_counter() - started, 1)
     return {"seconds": seconds, "ok": done.returncode == 0}
 
