@@ -3,10 +3,20 @@ PYTHON ?= python3
 APP := .venv/bin/python
 RASA := .venv-rasa/bin/python
 
-.PHONY: run test test-fast envs env-app env-rasa build model lock-app lock-rasa clean
+.PHONY: run run-cluster bench test test-fast envs env-app env-rasa build model lock-app lock-rasa clean
 
 run: envs build
 	$(APP) -m ops.services run
+
+# the scaled-out set on this machine: nginx on 5005 (and 5055 for the action servers), two Rasa and two action
+# servers, PostgreSQL and Redis (README "Scale-out and load")
+run-cluster: envs build
+	$(APP) -m ops.cluster run
+
+# every measured figure in one run (retrieval, load at 1/8/32/64 users single and scaled out, memory, training);
+# writes benchmarks/results.json. Run it on a quiet machine.
+bench: envs build model
+	$(APP) -m ops.loadbench $(BENCH_ARGS)
 
 test: envs build model
 	$(APP) -m pytest

@@ -27,6 +27,7 @@ class Checked:
     sender: str
     text: str
     reply: str | None = None  # set when the message is answered without the bot (too long, empty)
+    message_id: str | None = None  # the client's id of this message: a resend with it is answered, not re-run
 
 
 def check_sender(sender: object) -> str:
@@ -58,12 +59,15 @@ def check_message(body: object) -> Checked:
     message = body.get("message")
     if not isinstance(message, str):
         raise BadRequest("message must be a string")
+    message_id = body.get("message_id")
+    if message_id is not None and (not isinstance(message_id, str) or not _SENDER.match(message_id)):
+        raise BadRequest(f"message_id, when given, must be 1–{MAX_SENDER_CHARS} characters of A–Z a–z 0–9 _ . : @ -")
     if len(message) > MAX_MESSAGE_CHARS:
-        return Checked(sender, "", TOO_LONG_REPLY)
+        return Checked(sender, "", TOO_LONG_REPLY, message_id)
     text = clean_text(message)
     if not text:
-        return Checked(sender, "", EMPTY_REPLY)
-    return Checked(sender, text)
+        return Checked(sender, "", EMPTY_REPLY, message_id)
+    return Checked(sender, text, None, message_id)
 
 
 def merge_turn(messages: list[dict], recipient: str | None = None) -> list[dict]:

@@ -26,7 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import yaml
 
@@ -159,12 +159,13 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
+def wait_for(url: str, timeout: float, process: subprocess.Popen, check=None) -> None:
+    """Until `url` answers 200 (or `check()` is true, for a server that does not speak HTTP)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{url}: the server exited with status {process.returncode} while starting")
-        if healthy(url):
+        if check() if check is not None else healthy(url):
             return
         time.sleep(0.5)
     raise RuntimeError(f"{url}: no answer within {timeout:.0f} s")
@@ -183,10 +184,14 @@ class Server:
     ready: bool = False  # answered a health check since it was (re)started
     failures: int = 0  # health checks failed in a row
     restarts: list[float] = field(default_factory=list)
+    check: Callable[[], bool] | None = None  # health check of a server without HTTP (PostgreSQL, Redis)
 
     @property
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def is_healthy(self, timeout: float = 2.0) -> bool:
+        return self.check() if self.check is not None else healthy(self.health_url, timeout)
 
 
 def verdict(alive: bool, is_healthy: bool, ready: bool, failures: int, age: float, *,
@@ -377,7 +382,7 @@ class Supervisor:
         events = []
         now = time.monotonic()
         for server in self.services.servers.values():
-            ok = server.alive and healthy(server.health_url, self.health_timeout)
+            ok = server.alive and server.is_healthy(self.health_timeout)
             server.failures = 0 if ok else server.failures + 1
             server.ready = server.ready or ok
             action = verdict(server.alive, ok, server.ready, server.failures, now - server.started,
@@ -396,6 +401,15 @@ class Supervisor:
 
     def purge(self) -> None:
         from .retention import purge_sqlite, retention_days
+
+        if hasattr(self.services, "purge_conversations"):  # the scaled-out set: PostgreSQL (ops/cluster.py)
+            try:
+                removed = self.services.purge_conversations(retention_days(self.services.env))
+                if removed:
+                    self.on_event(f"supervisor: deleted {removed} conversations past the retention")
+            except Exception as exc:  # retention must never take the service down
+                self.on_event(f"supervisor: retention failed ({type(exc).__name__})")
+            return
 
         db = self.services.tracker_db or runtime_endpoints("", self.services.env)["tracker_store"].get("db")
         if db and self.services.env.get("TRACKER_DB_DIALECT", "sqlite") == "sqlite":

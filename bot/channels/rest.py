@@ -16,7 +16,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from ops import logs
-from bot.channels.turn import run_turn
+from bot import rasa_speedups
+from bot.channels.turn import offered_messages, run_turn
 from bot.input_check import BadRequest, OfferedPayloads, check_message
 from knowledge.errors import InvalidInput
 
@@ -45,6 +46,7 @@ class CheckedRestInput(RestInput):
         self.offered = OfferedPayloads()
         self.turn_timeout = float(turn_timeout)
         logs.install()  # no log line of this process can be forged by what a user sends
+        rasa_speedups.install()  # Rasa's per-turn schema check and SQLite commits, made cheaper
 
     @classmethod
     def name(cls) -> Text:
@@ -68,8 +70,16 @@ class CheckedRestInput(RestInput):
             return error(403, str(exc))
         if checked.reply is not None:
             return response.json([{"recipient_id": sender, "text": checked.reply}])
+        agent = getattr(request.app.ctx, "agent", None)
+        if checked.text.startswith("/") and agent is not None:
+            # a button's payload: whether it was offered is in the tracker store, shared by all Rasa servers
+            try:
+                self.offered.remember(sender, await offered_messages(agent, sender))
+            except Exception:  # the store away: the memory of this server decides
+                log.warning("%s: could not read the offered buttons of a sender", self.name())
         text = self.offered.admit(sender, checked.text)
-        reply = await run_turn(on_new_message, text, sender, self.name(), self.turn_timeout, metadata)
+        reply = await run_turn(on_new_message, text, sender, self.name(), self.turn_timeout, metadata,
+                               message_id=checked.message_id, agent=agent)
         self.offered.remember(sender, reply)
         return response.json(reply)
 

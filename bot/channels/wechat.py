@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Optional, Text
@@ -20,7 +21,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.turn import run_turn
+from bot.channels.turn import once_for, run_turn
 from bot.input_check import UNAVAILABLE_REPLY, BadRequest as BadInput, OfferedPayloads, check_message, check_sender
 from bot.wechat import protocol
 from bot.wechat.customer_service import CustomerService, CustomerServiceError
@@ -163,8 +164,10 @@ class WeChatInput(InputChannel):
         if action.kind == "ignore":
             return response.text("success")
         key = message_key(req.fields.get("MsgId"), openid, req.fields.get("CreateTime"))
-        flight = self.inflight.attend(key, lambda: self._safely(self._start(on_new_message, openid, sender, action),
-                                                                openid))
+        # a retry that reaches another Rasa server of the set waits for the turn there and gets its answer
+        once = once_for(getattr(request.app.ctx, "agent", None), re.sub(r"[^A-Za-z0-9_.:@-]", "_", key)[:64],
+                        on_new_message)
+        flight = self.inflight.attend(key, lambda: self._safely(self._start(once, openid, sender, action), openid))
         if flight.handled:
             return response.text("success")  # answered already: this retry has nothing to add
         remaining = self.reply_budget - (time.monotonic() - arrived)
