@@ -40,7 +40,9 @@ from pathlib import Path
 
 import yaml
 
-from .services import (APP_PYTHON, LOG_DIR, MODEL, RASA_ENV, RASA_PYTHON, ROOT, RUN_DIR, Server, Services,
+from policybot.settings import settings
+
+from .services import (APP_PYTHON, MODEL, RASA_ENV, RASA_PYTHON, ROOT, RUN_DIR, Server, Services,
                        Supervisor, free_port, runtime_credentials, runtime_endpoints, train, wait_for)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -476,10 +478,9 @@ class Cluster(Services):
 
 def run_forever() -> int:
     train()
-    cluster = Cluster(int(os.environ.get("RASA_PORT", 5005)), int(os.environ.get("ACTION_SERVER_PORT", 5055)),
-                      interface=os.environ.get("POLICYBOT_INTERFACE", "127.0.0.1"),
-                      base=Path(os.environ.get("POLICYBOT_CLUSTER_DIR", CLUSTER_DIR)),
-                      log_dir=Path(os.environ.get("POLICYBOT_LOG_DIR", LOG_DIR)))
+    config = settings()
+    cluster = Cluster(config.rasa_port, config.action_port, interface=config.interface,
+                      base=Path(os.environ.get("POLICYBOT_CLUSTER_DIR", CLUSTER_DIR)), log_dir=config.log_dir)
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *a: stop.set())
     signal.signal(signal.SIGTERM, lambda *a: stop.set())

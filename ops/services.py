@@ -31,6 +31,7 @@ from typing import Callable, Sequence
 import yaml
 
 from knowledge.store import sha256_file
+from policybot.settings import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -436,9 +437,9 @@ class Supervisor:
 
 def run_forever() -> int:
     train()
-    services = Services(int(os.environ.get("RASA_PORT", 5005)), int(os.environ.get("ACTION_SERVER_PORT", 5055)),
-                        interface=os.environ.get("POLICYBOT_INTERFACE", "127.0.0.1"), front=True,
-                        log_dir=Path(os.environ.get("POLICYBOT_LOG_DIR", LOG_DIR)))
+    config = settings()
+    services = Services(config.rasa_port, config.action_port, interface=config.interface, front=True,
+                        log_dir=config.log_dir)
     stop = threading.Event()
 
     def on_signal(signum, frame):
