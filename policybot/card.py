@@ -81,6 +81,8 @@ class Card:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        # what was asked is not sent back: the client knows it, and a page could render it (see actions/api.py)
+        del data["question"]
         data["lines"] = [list(r) for r in self.lines]
         data["entry_lines"] = list(self.entry_lines) if self.entry_lines else None
         return data
