@@ -161,7 +161,11 @@ def test_every_command_in_the_readme_works_as_pasted(bot):
     lines = [line for line in lines if line and not line.startswith("#")]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     curls = [line for line in lines if line.startswith("curl ")]
-    assert len(curls) >= 4 and all(line.startswith(("curl ", "make ")) for line in lines), lines
+    assert len(curls) >= 4 and all(line.startswith(("curl ", "make ", "export ")) for line in lines), lines
+    for line in lines:
+        if line.startswith("export "):  # a setting for the commands after it: valid shell, a known variable name
+            assert re.match(r"^export [A-Z][A-Z0-9_]*=", line), line
+            assert subprocess.run(["bash", "-n", "-c", line]).returncode == 0, line
     for line in lines:
         if line.startswith("make "):
             assert re.search(rf"^{re.escape(line.split()[1])}:", makefile, re.M), line
