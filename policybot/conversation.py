@@ -37,8 +37,8 @@ _INTAKE = re.compile(r"免跑腿|蒙企通|个工作日")  # the sentences of th
 _ANY_SUPPORT = re.compile(r"(?:啥|什么|哪些|哪种|哪类)(?:样的)?(?:补贴|政策|扶持|优惠|支持|补助|奖励|好处|帮扶)")
 # "有没有贷款的政策": asking which loans there are, not about one of them
 _LOANS_ASKED = re.compile(r"(?:有没有|有啥|有什么|有哪些|哪些|能不能|可不可以|可以)[^，。？?]{0,6}?(?:贷款|借款|融资|贷)")
-LOAN_MARK = "贷"
-_BARE_NUMBER = re.compile(r"^\s*第?\s*[0-9０-９一二两三四五六七八九十]{1,3}\s*[个项号条]?\s*[。.!！]?\s*$")  # the guide's loan products all say 贷 in their titles (水权贷, 创业担保贷款, 崇军贷 …)
+LOAN_MARK = "贷"  # the guide's loan products all say 贷 in their titles (水权贷, 创业担保贷款, 崇军贷 …)
+_BARE_NUMBER = re.compile(r"^\s*第?\s*[0-9０-９一二两三四五六七八九十]{1,3}\s*[个项号条]?\s*[。.!！]?\s*$")
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -157,6 +157,7 @@ class Conversation:
             restrict = records[entry].audience.restrict
             return all(not known(profile.get(k)) or profile[k] in allowed for k, allowed in restrict.items()
                        if not isinstance(profile.get(k), list))
+        # all of them: the guide has six, one more than an alternatives list shows
         shown = [e for e, r in records.items() if LOAN_MARK in r.title and open_to(e)][:MAX_OPTIONS + 1]
         if not shown:
             return None
