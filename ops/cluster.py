@@ -34,7 +34,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -43,7 +42,8 @@ import yaml
 from policybot.settings import settings
 
 from .services import (APP_PYTHON, MODEL, RASA_ENV, RASA_PYTHON, ROOT, RUN_DIR, Server, Services,
-                       Supervisor, free_port, runtime_credentials, runtime_endpoints, train, wait_for)
+                       free_port, run_supervised, runtime_credentials, runtime_endpoints, train,
+                       wait_for)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CLUSTER_DIR = ROOT / "var" / "cluster"
@@ -481,21 +481,11 @@ def run_forever() -> int:
     config = settings()
     cluster = Cluster(config.rasa_port, config.action_port, interface=config.interface,
                       base=Path(os.environ.get("POLICYBOT_CLUSTER_DIR", CLUSTER_DIR)), log_dir=config.log_dir)
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *a: stop.set())
-    signal.signal(signal.SIGTERM, lambda *a: stop.set())
-    cluster.start()
-    supervisor = Supervisor(cluster)
-    print(f"policybot (scaled out) is up: nginx {cluster.rasa_url}/webhooks/rest/webhook → Rasa servers on "
-          f"{', '.join(map(str, cluster.rasa_ports))}; actions and /api {cluster.action_url} → "
-          f"{', '.join(map(str, cluster.action_ports))}; PostgreSQL :{cluster.pg_port}, Redis :{cluster.redis_port}; "
-          f"logs in {cluster.logs}. Ctrl-C stops all.", flush=True)
-    try:
-        while not stop.wait(supervisor.interval):
-            supervisor.step()
-    finally:
-        cluster.stop()
-    return 0
+    return run_supervised(cluster, lambda: (
+        f"policybot (scaled out) is up: nginx {cluster.rasa_url}/webhooks/rest/webhook → Rasa servers on "
+        f"{', '.join(map(str, cluster.rasa_ports))}; actions and /api {cluster.action_url} → "
+        f"{', '.join(map(str, cluster.action_ports))}; PostgreSQL :{cluster.pg_port}, Redis :{cluster.redis_port}; "
+        f"logs in {cluster.logs}. Ctrl-C stops all."))
 
 
 def main(argv: list[str]) -> int:

@@ -435,30 +435,36 @@ class Supervisor:
             self._thread.join(timeout=30)
 
 
+def run_supervised(servers, banner: Callable[[], str]) -> int:
+    """Start `servers` (a Services, or the scaled-out Cluster), print `banner()`, health-check and restart them
+    until SIGINT or SIGTERM, then stop them."""
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    servers.start()
+    supervisor = Supervisor(servers)
+    print(banner(), flush=True)
+    try:
+        while not stop.wait(supervisor.interval):
+            supervisor.step()
+    finally:
+        servers.stop()
+    return 0
+
+
 def run_forever() -> int:
     train()
     config = settings()
     services = Services(config.rasa_port, config.action_port, interface=config.interface, front=True,
                         log_dir=config.log_dir)
-    stop = threading.Event()
 
-    def on_signal(signum, frame):
-        stop.set()
+    def banner() -> str:
+        wechat = f", WeChat {services.rasa_url}/webhooks/wechat/webhook" if services.env.get("WECHAT_TOKEN") else ""
+        return (f"policybot is up: Rasa REST channel {services.rasa_url}/webhooks/rest/webhook{wechat}, "
+                f"website widget demo {services.rasa_url.replace('127.0.0.1', 'localhost')}/webhooks/webchat/demo, "
+                f"action server and /api {services.action_url}, logs in {services.log_dir}. Ctrl-C stops both.")
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    services.start()
-    supervisor = Supervisor(services)
-    wechat = (f", WeChat {services.rasa_url}/webhooks/wechat/webhook" if services.env.get("WECHAT_TOKEN") else "")
-    print(f"policybot is up: Rasa REST channel {services.rasa_url}/webhooks/rest/webhook{wechat}, "
-          f"website widget demo {services.rasa_url.replace('127.0.0.1', 'localhost')}/webhooks/webchat/demo, "
-          f"action server and /api {services.action_url}, logs in {services.log_dir}. Ctrl-C stops both.", flush=True)
-    try:
-        while not stop.wait(supervisor.interval):
-            supervisor.step()
-    finally:
-        services.stop()
-    return 0
+    return run_supervised(services, banner)
 
 
 def main(argv: list[str]) -> int:

@@ -18,7 +18,7 @@ from knowledge.vocab import Dialogue, Fact, form_facts, load_dialogue
 
 from .answers import Answer, contact_lines, fit, order_contacts, short_name, split_blocks
 from .assistant import Assistant, Reading
-from .matcher import match as match_profile
+from .matcher import assess, match as match_profile
 from .parts import split_parts
 from .profile import UNKNOWN, describe, extract_facts, known, options, without_facts
 from .scope import FUNCTION_CHARS
@@ -153,12 +153,9 @@ class Conversation:
             return None  # "科技型企业有啥贷款产品": loans of a subject the search will find
         facts = {k: v for k, v in extract_facts(text, self.facts).items() if k != "region"}
         profile = {**state.profile, **facts}
-        def open_to(entry: int) -> bool:
-            restrict = records[entry].audience.restrict
-            return all(not known(profile.get(k)) or profile[k] in allowed for k, allowed in restrict.items()
-                       if not isinstance(profile.get(k), list))
-        # all of them: the guide has six, one more than an alternatives list shows
-        shown = [e for e, r in records.items() if LOAN_MARK in r.title and open_to(e)][:MAX_OPTIONS + 1]
+        # all of them the matcher does not exclude: the guide has six, one more than an alternatives list shows
+        shown = [e for e, r in records.items()
+                 if LOAN_MARK in r.title and assess(r, profile)[0] != "excluded"][:MAX_OPTIONS + 1]
         if not shown:
             return None
         lines = ["指南里的贷款类政策" + ("（按您说的情况）" if facts else "") + "有："]
