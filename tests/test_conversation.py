@@ -177,14 +177,14 @@ def test_who_asks_and_filler_words_do_not_make_a_question_uncovered(conv):
     assert "没有涉及" not in later and "24000元" in later
 
 
-@pytest.mark.parametrize("text", ["个体户转成企业有补助没", "我个体户想升级成公司，有啥支持"])
+@pytest.mark.parametrize("text", ["我那个体户想转成企业，给补助不", "我个体户想升级成公司，有啥支持"])
 def test_a_sole_trader_becoming_a_company_is_the_guides_ge_zhuan_qi(conv, text):
     (reply,) = play(conv, text)
     assert "10万元" in reply.replace(" ", "") and "没有涉及" not in reply
 
 
 def test_just_opened_asks_about_the_founding_time_condition(conv):
-    (reply,) = play(conv, "崇军贷 个体户刚开业能申请吗")
+    (reply,) = play(conv, "个体户才成立三个月，崇军贷能申请不")
     assert "不受成立时间限制" in reply
 
 
