@@ -242,7 +242,11 @@ class Composer:
         if r.kind == "service":  # a policy document's aliases name its parts (科技金融 in 金融五篇大文章)
             for alias in r.aliases:
                 out -= self.terms_of(alias)
-        return {t for t in out if (len(t) >= 2 or t.isdigit()) and not set(t) & FUNCTION_CHARS}
+        out = {t for t in out if (len(t) >= 2 or t.isdigit()) and not set(t) & FUNCTION_CHARS}
+        # a part of a specific word is specific too, even where alone it would ask for a field: 限制 of 限制类行业
+        # finds 非限制和禁止行业 though 有限制 asks for conditions
+        return out | {t for t in set(terms) - out if len(t) >= 2 and any(t in w and t != w for w in out)
+                      and not self.terms_of(r.title) >= {t}}
 
     # -- pieces ---------------------------------------------------------------------------------------------
 
@@ -506,6 +510,14 @@ class Composer:
                 if valued is not None:
                     picks.append(valued)
             chosen.extend(rk for rk in picks if rk not in chosen)
+        if chosen:
+            # the leading list item is quoted under its headings ("四、高端人才（D类）"), unless they are quoted;
+            # a heading that announces the list ("…留存以下材料备查：") then brings the rest of it (below)
+            lead = chosen[0]
+            heads = [h for h in item_headings(lead.unit.section.text, lead.unit.text)
+                     if all(c.unit.text != h for c in chosen)]
+            units = {u.text: u for u in self.selector.units(r) if u.section == lead.unit.section}
+            chosen[:0] = [Ranked(units.get(h) or Unit(h, lead.unit.section, -1), lead.score) for h in heads]
         # a sentence that ends in "；" goes on in the next one (对一般事项…3个工作日；对复杂事项…10个工作日)
         size = sum(len(rk.unit.text) for rk in chosen)
         for rk in list(chosen):
@@ -523,12 +535,6 @@ class Composer:
                 if nxt is not None and all(c.unit != nxt for c in chosen) and size + len(nxt.text) <= LEAD_CHARS:
                     chosen.insert(chosen.index(rk) + 1, Ranked(nxt, rk.score))
                     size += len(nxt.text)
-        if chosen:
-            # the leading list item is quoted under its headings ("四、高端人才（D类）"), unless they are quoted
-            lead = chosen[0]
-            heads = [h for h in item_headings(lead.unit.section.text, lead.unit.text)
-                     if all(c.unit.text != h for c in chosen)]
-            chosen[:0] = [Ranked(Unit(h, lead.unit.section, -1), lead.score) for h in heads]
         for rk in list(chosen):
             # a benefit granted without its amount: the sentence that states the amount follows
             granted = _GRANTED.search(rk.unit.text)
@@ -593,9 +599,9 @@ class Composer:
     def _short_citation(self, r: Record, sections: Sequence[Section]) -> str:
         parts = "、".join(dict.fromkeys(self._heading(s) for s in sections)) if sections else ""
         parts = parts if len(parts) <= 8 else ""  # one short heading says where; a list of them is noise
-        first = min((s.first_line for s in sections), default=r.first_line)
-        last = max((s.last_line for s in sections), default=r.last_line)
-        return f"指南第{r.id}项" + (f"·{parts}" if parts else "") + f"（第{first}–{last}行）"
+        # The entry's number and heading find it in the printed guide; line numbers of our text copy do not
+        # (they stay in Answer.citation, for the console and the API).
+        return f"指南第{r.id}项" + (f"·{parts}" if parts else "")
 
     # -- the long answer -----------------------------------------------------------------------------------
 

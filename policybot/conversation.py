@@ -465,8 +465,7 @@ class Conversation:
                 # how a 诉求 is taken and how fast, not the whole paragraph
                 said = [x for x in re.findall(r"[^。]+。", "".join(intake[1:])) if _INTAKE.search(x)]
                 lines.append("".join(said) or "\n".join(intake))
-            lines.append(f"出处：《涉企政策服务指南（二）》第56项·{first_part.heading}"
-                         f"（原文第{first_part.first_line}–{first_part.last_line}行）")
+            lines.append(f"出处：《涉企政策服务指南（二）》第56项·{first_part.heading}")
         if state.policy is None:
             lines.insert(0, "请告诉我您想咨询哪项政策，我把对应部门的咨询电话给您。")
         return Reply("\n\n".join(lines))

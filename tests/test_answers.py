@@ -124,3 +124,21 @@ def test_a_value_the_entry_does_not_state_is_said_to_be_missing(assistant):
     answer = assistant.ask("崇军贷最多能贷多少钱").answer
     assert "没有写明" in answer and "0483-8331241" in answer
     assert "没有写明" not in assistant.ask("崇军贷要带什么材料").answer
+
+
+def test_a_part_of_a_specific_word_finds_its_sentence(assistant):
+    # 限制 alone asks for conditions (有限制); inside 限制类 it is what the question is about
+    answer = assistant.ask("搞限制类产业的公司还能按小型微利企业享受优惠吗")
+    assert answer.policy == 29 and "非限制和禁止行业" in answer.answer
+
+
+def test_a_list_announced_by_the_heading_of_the_quoted_item_is_quoted_whole(assistant):
+    answer = assistant.ask("公司招了失业人员减税，备查的东西都有哪些")
+    assert answer.policy == 34
+    assert "《就业创业证》" in answer.answer and "就业认定证明" in answer.answer and "实际工作时间表" in answer.answer
+
+
+def test_the_chat_reply_cites_the_entry_and_the_card_keeps_the_lines(assistant):
+    answer = assistant.ask("科技型中小企业入库了奖多少")
+    assert "出处：指南第18项" in answer.answer and "行）" not in answer.answer
+    assert "原文第" in answer.citation
