@@ -40,6 +40,8 @@ _LOANS_ASKED = re.compile(r"(?:有没有|有啥|有什么|有哪些|哪些|能�
 LOAN_MARK = "贷"  # the guide's loan products all say 贷 in their titles (水权贷, 创业担保贷款, 崇军贷 …)
 _BARE_NUMBER = re.compile(r"^\s*第?\s*[0-9０-９一二两三四五六七八九十]{1,3}\s*[个项号条]?\s*[。.!！]?\s*$")
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
+# "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
+_ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
@@ -132,7 +134,8 @@ class Conversation:
             reply = self._parts(reading, parts, fields, region, state)
             if reply is not None:
                 return reply
-        entry = self.follow_up_entry(reading, state, elliptic=bool(_ELLIPTIC.search(text.strip())))
+        entry = self.follow_up_entry(reading, state,
+                                     elliptic=bool(_ELLIPTIC.search(text.strip()) or _ALSO.search(text)))
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=entry == state.policy)
@@ -304,20 +307,25 @@ class Conversation:
             return current
         if have_top - have_here >= SWITCH_SHARE and margin > SWITCH_MARGIN:
             # its words are another entry's ("失业保险的呢" after 工伤保险)
-            return self._same_frame(reading, current) if elliptic else None
+            return self._same_frame(reading, current, content) if elliptic else None
         if have_here >= FOLLOW_SHARE or margin <= SWITCH_MARGIN:
             return current
-        return self._same_frame(reading, current) if elliptic else None
+        return self._same_frame(reading, current, content) if elliptic else None
 
-    def _same_frame(self, reading: Reading, current: int) -> int | None:
+    def _same_frame(self, reading: Reading, current: int, content: Sequence[str]) -> int | None:
         """After 企业吸纳重点群体, "招的要是退役士兵呢" changes one thing and keeps the rest: of the entries ranking
-        close to the top, the one whose title shares most with the entry under discussion."""
+        close to the top that speak of the changed thing, the one whose title shares most with the entry under
+        discussion. When the changed thing is only who asks ("合作社也能享受吗") and no close entry speaks of
+        it, the question stays with the entry under discussion: its scope answers it."""
         hits = reading.result.hits
         terms = self.assistant.composer.terms_of
         frame = terms(self.assistant.records[current].title)
-        close = [h for h in hits if h.entry != current and h.score >= hits[0].score - FRAME_GAP]
+        here = self._share(content, current)
+        close = [h for h in hits if h.entry != current and h.score >= hits[0].score - FRAME_GAP
+                 and self._share(content, h.entry) > here
+                 and any(len(t) >= 2 and t not in _GENERIC for t in terms(self.assistant.records[h.entry].title) & frame)]
         if not close:
-            return None
+            return current if all(t in self._non_topic for t in content) else None
         best = max(close, key=lambda h: (len(terms(self.assistant.records[h.entry].title) & frame), h.score))
         return best.entry if best.entry != hits[0].entry else None
 

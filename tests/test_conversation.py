@@ -204,3 +204,16 @@ def test_asking_which_loans_there_are_lists_them_for_the_user(conv, assistant):
 def test_facts_with_a_question_for_loans_want_an_answer(conv):
     assert conv.wants_answer("我开了个小饭馆 有没有贷款", State())
     assert not conv.wants_answer("我开了个小饭馆", State())
+
+
+def test_also_keeps_the_frame_of_the_entry_under_discussion(conv):
+    # "也能…吗" asks the same thing about someone else: the sibling entry that speaks of them, not the loan
+    # whose name shares the most words
+    first, second = play(conv, "我是脱贫户开了个个体户，税能减多少", "我弟弟是退伍兵，也开了个店，也能减吗")
+    assert "个体经营" in first and "【退役士兵个体经营税费减免政策】" in second
+
+
+def test_who_else_may_use_it_stays_with_the_entry_its_scope_answers(conv):
+    # no close entry of the same frame speaks of 合作社: the scope of the entry under discussion answers
+    _, reply = play(conv, "个体户的个人所得税能减多少", "合作社也能享受吗")
+    assert reply.startswith("【个人所得税税收优惠政策】") and "个体工商户" in reply
