@@ -62,8 +62,7 @@ class Assistant:
         self.topics = load_topics()
         self.searcher = index.searcher(weights)
         # Words the guide uses, and the words that ask for one of its fields (办完, 多久 …): neither is foreign.
-        self.asking_terms = frozenset(t for f in fields.fields.values() for w in (*f.cues, *f.labels)
-                                      for t in index.segmenter.terms(w))
+        self.asking_terms = asking_terms(fields, index.segmenter)
         self._known = set(self.searcher.known_terms) | self.asking_terms
         self.composer = Composer(records, fields, index.segmenter, index.lexical.idf, index.embedder.encode,
                                  self.asking_terms)
@@ -139,6 +138,15 @@ class Assistant:
 
     def record(self, entry: int) -> Record | None:
         return self.records.get(entry)
+
+
+def asking_terms(fields: Fields, segmenter) -> frozenset[str]:
+    """The terms of the field cues and labels. A cue word that a synonym maps onto another word does not make
+    that word asking: 打给 asks for a phone, but 发放 (its synonym, 钱打给谁) says what the question is about."""
+    words = [w for f in fields.fields.values() for w in (*f.cues, *f.labels)]
+    said = {x for w in words for x in segmenter.words(w)}
+    borrowed = {segmenter.synonyms[x] for x in said if segmenter.synonyms.get(x, x) not in said}
+    return frozenset(t for w in words for t in segmenter.terms(w) if t not in borrowed)
 
 
 def make_speller(records: Sequence[Record], segmenter) -> Speller:

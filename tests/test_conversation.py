@@ -217,3 +217,9 @@ def test_who_else_may_use_it_stays_with_the_entry_its_scope_answers(conv):
     # no close entry of the same frame speaks of 合作社: the scope of the entry under discussion answers
     _, reply = play(conv, "个体户的个人所得税能减多少", "合作社也能享受吗")
     assert reply.startswith("【个人所得税税收优惠政策】") and "个体工商户" in reply
+
+
+def test_who_is_paid_is_answered_by_the_sentence_that_says_so(conv):
+    # 发给 (a synonym of 发放) is what the question is about, though 打给 asks for a phone
+    _, reply = play(conv, "种鸵鸟场建设补贴有多少", "钱最后发给谁")
+    assert reply.startswith("【种鸵鸟场建设补贴项目】盟特色产业发展中心整理汇总") and "直接发放至" in reply
