@@ -138,13 +138,36 @@ class ActionMatchPolicies(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         state = state_of(tracker)
-        conv = conversation()
-        said: dict[str, Any] = {}
-        if intent_of(tracker)[0] == "stop":
-            # "在左旗，没上过异常名录，就这些": the facts said with the stop count
-            said = {k: v for k, v in facts_from_message(tracker, None).items() if v != UNKNOWN}
-        profile = {**state.profile, **said}
-        # the questions stopped before every fact was answered or skipped: "算了"
-        reply = conv.match(profile, stopped=bool(conv.missing_facts(profile)))
-        utter(dispatcher, reply)
-        return fact_events(said) + slot_events(reply.updates)
+        said = _said_with_stop(tracker)
+        return _match(dispatcher, {**state.profile, **said}, said)
+
+
+class ActionStop(SafeAction):
+    """A stop outside the profile questions: "…种了300亩苜蓿，就这些" after facts were told lists what fits; a
+    bare "算了" with nothing known about the user is only acknowledged."""
+
+    def name(self) -> str:
+        return "action_stop"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        said = _said_with_stop(tracker)
+        profile = {**state_of(tracker).profile, **said}
+        if not any(v not in (None, UNKNOWN, [], "") for v in profile.values()):
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        return _match(dispatcher, profile, said)
+
+
+def _said_with_stop(tracker: Tracker) -> dict[str, Any]:
+    """"在左旗，没上过异常名录，就这些": the facts said with the stop count."""
+    if intent_of(tracker)[0] != "stop":
+        return {}
+    return {k: v for k, v in facts_from_message(tracker, None).items() if v != UNKNOWN}
+
+
+def _match(dispatcher: CollectingDispatcher, profile: dict[str, Any], said: dict[str, Any]) -> list[dict[str, Any]]:
+    conv = conversation()
+    # the questions stopped before every fact was answered or skipped: "算了"
+    reply = conv.match(profile, stopped=bool(conv.missing_facts(profile)))
+    utter(dispatcher, reply)
+    return fact_events(said) + slot_events(reply.updates)

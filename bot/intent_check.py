@@ -26,6 +26,8 @@ _POINTING = re.compile(r"就|我|选项|选|要|看看|看下|看|点开|打开|
 _CHOICE = re.compile(r"^第?(?:\d{1,2}|[一二两三四五六七八九十]|最后一?)(?:个|项|条|号|种)?$")
 _GUIDE_NUMBER = re.compile(r"^\s*(?:看看?|查查?|问问?)?\s*第\s*\d{1,2}\s*项\s*[。.!！]?\s*$")
 _DIGIT = re.compile(r"\d")
+_ASK_TO_LOOK = re.compile(r"[，,。\s]*(?:你|麻烦|请)?(?:帮我|给我|帮忙|帮着)?(?:看看|看一下|查查|查一下|找找|瞧瞧|匹配一下|推荐一下)"
+                          r"(?:吧|呗|啊)?[。.!！~～ ]*$")
 
 
 def is_choice(text: str) -> bool:
@@ -80,7 +82,7 @@ class IntentCheck:
         t = text.strip()
         said = len(t) <= 2 * self.dialogue.smalltalk_max_chars and any(w in t for w in self.dialogue.stop)
         # "…种了300亩苜蓿，别的没了": said at the end of facts, however long, unless what comes before asks
-        body = t.rstrip("。.!！~～ ")
+        body = _ASK_TO_LOOK.sub("", t.rstrip("。.!！~～ "))  # "…就这些，你帮我看看": the stop, then a request to look
         ending = next((w for w in self.dialogue.stop if body.endswith(w)), None)
         ends = ending is not None and not _QUESTION_WORD.search(body[: -len(ending)])
         if intent != "stop" and (said and not self.asks_something(t, entities) or ends):

@@ -453,7 +453,9 @@ class Composer:
         if asked and asked[0] != "contact" and (not specific or short) and r.kind == "service" \
                 and r.sections_of(asked[0]):
             # Nothing asked beyond the field: the field's sections are the answer, shortened if long.
-            sections = list(dict.fromkeys(s for f in asked if f != "contact" for s in r.sections_of(f)))
+            # (a section that holds the field alone before one it shares with another field)
+            sections = list(dict.fromkeys(s for f in asked if f != "contact"
+                                          for s in sorted(r.sections_of(f), key=lambda s: s.kinds != (f,))))
             if sections:
                 # each asked field in its turn, the first one first (办理时限 before the conditions it sits beside)
                 body, room, used = [], SECTION_ANSWER, []
@@ -496,6 +498,9 @@ class Composer:
             # The best sentence of the asked field's sections leads; the best sentence anywhere in the entry
             # follows when it ranks higher (the answer to 是先买后补吗 sits under 补贴方式).
             in_field = [rk for rk in ranked if f is None or rk.unit.section.covers(f)]
+            # a section that holds the field alone outranks one shared with another ("申报条件或补助标准" beside
+            # "奖励（政策）标准"): the shared one is mostly the other field
+            in_field = [rk for rk in in_field if rk.unit.section.kinds == (f,)] or in_field
             picks = in_field[:1] + [rk for rk in ranked[:1] if not in_field or rk.score > in_field[0].score]
             best = max(rk.score for rk in picks)
             size = sum(len(rk.unit.text) for rk in picks)

@@ -41,6 +41,7 @@ LOAN_MARK = "贷"  # the guide's loan products all say 贷 in their titles (水�
 _BARE_NUMBER = re.compile(r"^\s*第?\s*[0-9０-９一二两三四五六七八九十]{1,3}\s*[个项号条]?\s*[。.!！]?\s*$")
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 # "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
+_NUMERIC = re.compile(r"^[\d.%]+$")
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -288,7 +289,8 @@ class Conversation:
         # (批下来, 截到) say how the user talks, not what about; a single character says too little.
         known = self.assistant.searcher.known_terms
         content = [t for t in reading.result.terms if t in known and len(t) >= 2 and t not in self._asking
-                   and t not in self._places and not set(t) & FUNCTION_CHARS]
+                   and t not in self._places and not set(t) & FUNCTION_CHARS
+                   and not _NUMERIC.match(t)]  # "一共25个人": a number is about the user, not a topic
         if not content:
             return current  # "办下来要多久", "电话呢": a question about the entry under discussion
         if any(w in reading.text for w in self.dialogue.switch):

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswer, ActionChooseOption, ActionHandoff, ActionMoreAlternatives
-from actions.profile import ActionMatchPolicies, ValidateProfileForm
+from actions.profile import ActionMatchPolicies, ActionStop, ValidateProfileForm
 from actions.safety import SORRY
 
 from .conftest import ROOT
@@ -199,3 +199,22 @@ async def test_facts_said_with_the_stop_leave_the_form_to_the_stop_rule():
     events = await ValidateProfileForm().run(dispatcher, Tracker.from_dict(data), DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert "enterprise_size" not in slots  # nothing filled: the form rejects the turn, rules.yml stops it
+
+
+async def test_a_stop_outside_the_questions_lists_what_fits_when_facts_are_known():
+    data = json.loads((TRACKERS / "match_stopped.json").read_text(encoding="utf-8"))
+    data["active_loop"] = {}
+    data["latest_message"] = {"text": "做交通运输的，其他都不清楚", "intent": {"name": "stop", "confidence": 0.9},
+                              "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = await ActionStop().run(dispatcher, Tracker.from_dict(data), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["sector"] == "交通运输" and "行业：交通运输" in dispatcher.messages[0]["text"]
+
+
+async def test_a_bare_stop_with_nothing_known_is_only_acknowledged():
+    data = json.loads((TRACKERS / "question.json").read_text(encoding="utf-8"))
+    data["latest_message"] = {"text": "算了", "intent": {"name": "stop", "confidence": 0.9}, "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = await ActionStop().run(dispatcher, Tracker.from_dict(data), DOMAIN)
+    assert events == [] and dispatcher.messages[0]["response"] == "utter_anything_else"

@@ -223,3 +223,16 @@ def test_who_is_paid_is_answered_by_the_sentence_that_says_so(conv):
     # 发给 (a synonym of 发放) is what the question is about, though 打给 asks for a phone
     _, reply = play(conv, "种鸵鸟场建设补贴有多少", "钱最后发给谁")
     assert reply.startswith("【种鸵鸟场建设补贴项目】盟特色产业发展中心整理汇总") and "直接发放至" in reply
+
+
+def test_the_section_that_holds_the_asked_field_alone_leads(conv):
+    # 稳岗返还 has "申报条件或补助标准" (mostly conditions) beside "奖励（政策）标准" (the rates)
+    for question in ("稳岗返还 咱是个小企业 能返回来多少", "失业保险稳岗返还能返多少"):
+        (reply,) = play(conv, question)
+        assert "60%" in reply.split("\n")[0], question
+
+
+def test_numbers_about_the_user_do_not_change_the_topic(conv):
+    # "一共12个人": the numbers are the user's own, not another entry's subject
+    _, reply = play(conv, "失业保险稳岗返还能返多少", "我们店总共12个人 去年辞了1个 还能领吗")
+    assert reply.startswith("【失业保险稳岗返还】") and "20%" in reply

@@ -66,5 +66,11 @@ def test_facts_ending_in_that_is_all_stop_the_questions(check, text):
     assert check.checked("inform", [("inform", 0.9)], text, []) == "stop"
 
 
+@pytest.mark.parametrize("text", ["做餐饮的 在右旗 就这么多 麻烦帮我查查吧", "小微企业 招过两个大学生 其他都不清楚",
+                                  "个体户，别的不知道"])
+def test_the_rest_unknown_or_a_request_to_look_after_the_stop_ends_the_questions(check, text):
+    assert check.checked("inform", [("inform", 0.9)], text, []) == "stop"
+
+
 def test_a_question_ending_in_a_stop_word_is_still_a_question(check):
     assert check.checked("ask_amount", [("ask_amount", 0.9)], "补贴有多少，就这些吗", []) != "stop"
