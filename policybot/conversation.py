@@ -28,6 +28,7 @@ SIBLING_GAP = 0.8  # how far below the best entry a version for the user's kind 
 SWITCH_SHARE = 0.25  # … or hold this much more of the message's words (idf-weighted share) than it does
 FOLLOW_SHARE = 0.6  # a message whose words the entry under discussion holds this much of stays with it
 FRAME_GAP = 1.0  # "X呢" may take an entry this far below the top one when it keeps the current entry's frame
+FRAME_TITLES = 4  # a title word shared by more titles than this says nothing of a frame
 HANDOFF_ENTRY = 56  # 关于建立民营企业诉求解决帮办代办工作机制的通知
 MAX_MATCHES_SHOWN = 6
 MAX_OPTIONS = 5
@@ -92,6 +93,10 @@ class Conversation:
         # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
         self._places = {t for form in facts["region"].surface_forms() for t in seg.terms(form)}
         self._texts: dict[int, str] = {}
+        # Title words that make a frame: not the ones half the titles share (企业, 政策, 项目)
+        titles = [seg.terms(r.title) for r in assistant.records.values()]
+        self._frame_words = {t for ts in titles for t in ts if len(t) >= 2 and t not in _GENERIC
+                             and sum(t in other for other in titles) <= FRAME_TITLES}
         # Words that ask for a field (材料, 电话, 多少钱 …): they say what is asked, not about what.
         self._asking = assistant.asking_terms
 
@@ -317,17 +322,17 @@ class Conversation:
     def _same_frame(self, reading: Reading, current: int, content: Sequence[str]) -> int | None:
         """After 企业吸纳重点群体, "招的要是退役士兵呢" changes one thing and keeps the rest: of the entries ranking
         close to the top that speak of the changed thing, the one whose title shares most with the entry under
-        discussion. When the changed thing is only who asks ("合作社也能享受吗") and no close entry speaks of
-        it, the question stays with the entry under discussion: its scope answers it."""
+        discussion. When no close entry keeps the frame ("合作社也能享受吗", "不是小微的呢" after a fee), the
+        changed thing is within the entry under discussion: its scope or its other case answers it."""
         hits = reading.result.hits
         terms = self.assistant.composer.terms_of
         frame = terms(self.assistant.records[current].title)
         here = self._share(content, current)
         close = [h for h in hits if h.entry != current and h.score >= hits[0].score - FRAME_GAP
                  and self._share(content, h.entry) > here
-                 and any(len(t) >= 2 and t not in _GENERIC for t in terms(self.assistant.records[h.entry].title) & frame)]
+                 and terms(self.assistant.records[h.entry].title) & frame & self._frame_words]
         if not close:
-            return current if all(t in self._non_topic for t in content) else None
+            return current
         best = max(close, key=lambda h: (len(terms(self.assistant.records[h.entry].title) & frame), h.score))
         return best.entry if best.entry != hits[0].entry else None
 

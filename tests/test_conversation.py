@@ -236,3 +236,9 @@ def test_numbers_about_the_user_do_not_change_the_topic(conv):
     # "一共12个人": the numbers are the user's own, not another entry's subject
     _, reply = play(conv, "失业保险稳岗返还能返多少", "我们店总共12个人 去年辞了1个 还能领吗")
     assert reply.startswith("【失业保险稳岗返还】") and "20%" in reply
+
+
+def test_the_other_case_of_a_follow_up_stays_with_the_entry_when_no_sibling_keeps_its_frame(conv):
+    # no other entry is about 不动产登记 fees: "不是小微的呢" is the other case of this entry's fee
+    _, _, reply = play(conv, "厂房历史遗留的不动产证 在哪办", "小微企业登记要交钱吗", "不算小微的呢")
+    assert reply.startswith("【进一步解决全盟企业用地厂房不动产登记历史遗留问题】") and "550元" in reply

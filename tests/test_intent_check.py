@@ -67,7 +67,7 @@ def test_facts_ending_in_that_is_all_stop_the_questions(check, text):
 
 
 @pytest.mark.parametrize("text", ["做餐饮的 在右旗 就这么多 麻烦帮我查查吧", "小微企业 招过两个大学生 其他都不清楚",
-                                  "个体户，别的不知道"])
+                                  "个体户，别的不知道", "没雇人 其他的不清楚 你直接推荐吧"])
 def test_the_rest_unknown_or_a_request_to_look_after_the_stop_ends_the_questions(check, text):
     assert check.checked("inform", [("inform", 0.9)], text, []) == "stop"
 
