@@ -36,6 +36,8 @@ VALUE_FIELDS = ("amount", "deadline", "timelimit", "fee")  # fields whose answer
 _HOW_MUCH = re.compile(r"额度|金额|利率|多少钱|贷多少|补多少|奖多少|给多少|补贴多少|奖励多少|能拿多少")
 SHORT_SECTION = 120  # an asked section this short is the answer whole, whatever else the question says
 SECTION_ANSWER = 300  # characters of a whole section given as the answer to a field question
+# … from sections up to this long; a longer one would be cut to a few of its blocks, so its best sentences lead
+WHOLE_MAX = 450
 LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long sentence is kept whole)
 LIST_CHARS = 360  # a list announced by a quoted sentence ("…留存备查：") is quoted up to this many characters more
 LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the best one
@@ -450,8 +452,9 @@ class Composer:
                 return listed
         specific = self.specific_terms(r, result.terms)
         short = asked and asked[0] != "contact" and 0 < sum(len(s.text) for s in r.sections_of(asked[0])) <= SHORT_SECTION
+        whole = sum(len(s.text) for f in asked if f != "contact" for s in r.sections_of(f))
         if asked and asked[0] != "contact" and (not specific or short) and r.kind == "service" \
-                and r.sections_of(asked[0]):
+                and r.sections_of(asked[0]) and (whole <= WHOLE_MAX or short):
             # Nothing asked beyond the field: the field's sections are the answer, shortened if long.
             # (a section that holds the field alone before one it shares with another field)
             sections = list(dict.fromkeys(s for f in asked if f != "contact"

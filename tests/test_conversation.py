@@ -242,3 +242,14 @@ def test_the_other_case_of_a_follow_up_stays_with_the_entry_when_no_sibling_keep
     # no other entry is about 不动产登记 fees: "不是小微的呢" is the other case of this entry's fee
     _, _, reply = play(conv, "厂房历史遗留的不动产证 在哪办", "小微企业登记要交钱吗", "不算小微的呢")
     assert reply.startswith("【进一步解决全盟企业用地厂房不动产登记历史遗留问题】") and "550元" in reply
+
+
+def test_a_long_section_is_answered_by_its_best_sentences_not_its_first_blocks(conv):
+    # 享受方式 of 重点群体个体经营 runs over 1,000 characters: the sentence about the certificate leads
+    _, reply = play(conv, "我是应届毕业生 开了个个体户", "得先办什么证件")
+    assert "《就业创业证》" in reply.split("\n")[0]
+
+
+def test_does_it_cut_taxes_is_answered_with_the_amount(conv):
+    (reply,) = play(conv, "大学刚毕业开个体户 减税吗")
+    assert "24000元" in reply
