@@ -253,3 +253,9 @@ def test_a_long_section_is_answered_by_its_best_sentences_not_its_first_blocks(c
 def test_does_it_cut_taxes_is_answered_with_the_amount(conv):
     (reply,) = play(conv, "大学刚毕业开个体户 减税吗")
     assert "24000元" in reply
+
+
+def test_the_same_question_about_a_named_entry_switches_even_where_the_current_one_mentions_it(conv):
+    # 小巨人's conditions mention 省级专精特新; "那…呢，…" asks the same about that entry
+    _, reply = play(conv, "专精特新小巨人的申报条件", "那省级专精特新中小企业呢 都要满足啥")
+    assert reply.startswith("【创新型中小企业和专精特新中小企业】")
