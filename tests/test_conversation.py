@@ -259,3 +259,11 @@ def test_the_same_question_about_a_named_entry_switches_even_where_the_current_o
     # 小巨人's conditions mention 省级专精特新; "那…呢，…" asks the same about that entry
     _, reply = play(conv, "专精特新小巨人的申报条件", "那省级专精特新中小企业呢 都要满足啥")
     assert reply.startswith("【创新型中小企业和专精特新中小企业】")
+
+
+def test_by_the_way_with_a_subject_is_a_new_question(conv):
+    # "对了" announces another subject: 网店 is none of the guide's, though 注册 is in the entry under discussion
+    _, reply = play(conv, "高新技术企业认定奖多少", "对了 注册个网店多久能下来")
+    assert "没有涉及" in reply and "0483" not in reply
+    _, reply = play(conv, "高新技术企业认定奖多少", "对了，电话多少")
+    assert reply.startswith("【国家高新技术企业】") and "0483-8331872" in reply
