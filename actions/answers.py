@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.vocab import facts as load_facts
+from knowledge.vocab import facts as load_facts, is_question
 from policybot.profile import extract_facts
 
 from .safety import SafeAction
@@ -31,11 +31,13 @@ class ActionAnswer(SafeAction):
             dispatcher.utter_message(response="utter_profile_unclear")
             return []
         # Facts are taken from statements only: a question's policy names (高新技术企业) are not facts about the
-        # user. A 旗区 is a follow-up's subject, handled by the conversation.
-        facts = extract_facts(text, load_facts()) if intent == "inform" else {}
+        # user. A 旗区 is a follow-up's subject, handled by the conversation. In the profile questions a message
+        # not phrased as a question states facts, whatever words of the guide it uses ("被罚过款，公示系统上还挂着").
+        stated = intent == "inform" or bool((tracker.active_loop or {}).get("name")) and not is_question(text)
+        facts = extract_facts(text, load_facts()) if stated else {}
         facts.pop("region", None)
         events = fact_events(facts)
-        if intent == "inform" and facts and not conv.wants_answer(text, state):
+        if stated and facts and (intent != "inform" or not conv.wants_answer(text, state)):
             reply = conv.acknowledge(facts)
         else:
             reply = conv.answer(text, state)

@@ -69,7 +69,9 @@ def _read_facts(tracker: Tracker) -> dict[str, Any]:
         # "信用没啥问题，就这些": the form fills nothing, so the stop rule runs; the matching reads these facts
         return {}
     found = facts_from_message(tracker, requested)
-    if intent in QUESTION_INTENTS and confidence >= 0.6 and conversation().asks_question(text_of(tracker)):
+    # a question the classifier was sure of, or one the words made of its guess (bot/intent_check.py)
+    checked = bool(((tracker.latest_message or {}).get("intent") or {}).get("checked_from"))
+    if intent in QUESTION_INTENTS and (confidence >= 0.6 or checked) and conversation().asks_question(text_of(tracker)):
         return {k: v for k, v in found.items() if k == requested}
     if requested and requested not in found and (intent == "skip" and confidence >= 0.6 or len(found) >= 2):
         found[requested] = UNKNOWN

@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from knowledge.vocab import Dialogue, Fields
+from knowledge.vocab import QUESTION_WORD, Dialogue, Fields
 
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "skip", "stop")
-# A yes, a no, thanks or goodbye asks nothing; with a question word it is a question ("下面分几个组").
-_QUESTION_WORD = re.compile(r"几|多少|什么|啥|哪|谁|怎|咋|吗|么|呢|[?？]|..(?:不|没|没有)[。！!]?$")
+# A yes, a no, thanks or goodbye asks nothing; with a question word (QUESTION_WORD) it is a question ("下面分几个组").
 _PLAIN = ("affirm", "deny", "thank", "goodbye", "skip", "stop")  # "要抵押不" is a question, not a "no"
 QUESTION = "ask_policy"
 # Essentially a choice from a numbered list: "2", "第二个", "选3", "就第4个", "点开第五个看看", "选项二" — a number
@@ -69,8 +68,11 @@ class IntentCheck:
             return any(w in t for w in d.matching) and "policy" not in entities
         if intent == "bot_challenge":
             return any(w in t for w in d.bot)
+        if intent == "inform":
+            # "对了，鸵鸟这些补贴一年最多多少" names a sector but asks about the guide
+            return not (QUESTION_WORD.search(t) and self.asks_something(t, entities))
         if intent in SMALLTALK:
-            if intent in _PLAIN and _QUESTION_WORD.search(t):
+            if intent in _PLAIN and QUESTION_WORD.search(t):
                 return False
             return not self.asks_something(t, entities)
         return True
@@ -84,7 +86,7 @@ class IntentCheck:
         # "…种了300亩苜蓿，别的没了": said at the end of facts, however long, unless what comes before asks
         body = _ASK_TO_LOOK.sub("", t.rstrip("。.!！~～ "))  # "…就这些，你帮我看看": the stop, then a request to look
         ending = next((w for w in self.dialogue.stop if body.endswith(w)), None)
-        ends = ending is not None and not _QUESTION_WORD.search(body[: -len(ending)])
+        ends = ending is not None and not QUESTION_WORD.search(body[: -len(ending)])
         if intent != "stop" and (said and not self.asks_something(t, entities) or ends):
             return "stop"  # "算了，不填了": whatever the classifier thought
         if intent == "nlu_fallback" or self.holds(intent, text, entities):

@@ -198,6 +198,14 @@ def region_of(label: str, region_fact: Fact | None = None) -> str | None:
 DIALOGUE_FILE = HERE / "dialogue.yml"
 
 
+# A message phrased as a question: a question word, a question mark, or an A-not-A ending ("能报不", "有没有").
+QUESTION_WORD = re.compile(r"几|多少|什么|啥|哪|谁|怎|咋|吗|么|呢|[?？]|..(?:不|没|没有)[。！!]?$")
+
+
+def is_question(text: str) -> bool:
+    return bool(QUESTION_WORD.search(text.strip()))
+
+
 @dataclass(frozen=True)
 class Dialogue:
     """Words that say what kind of turn a message is (knowledge/dialogue.yml)."""

@@ -218,3 +218,26 @@ async def test_a_bare_stop_with_nothing_known_is_only_acknowledged():
     dispatcher = CollectingDispatcher()
     events = await ActionStop().run(dispatcher, Tracker.from_dict(data), DOMAIN)
     assert events == [] and dispatcher.messages[0]["response"] == "utter_anything_else"
+
+
+async def test_a_statement_in_the_form_that_uses_the_guide_s_words_is_taken_as_facts():
+    # 公示 asks for a result elsewhere; said without a question word in the profile questions it is a fact
+    data = json.loads((TRACKERS / "form_question.json").read_text(encoding="utf-8"))
+    data["latest_message"] = {"text": "前年挨过罚，公示上现在还能查到", "intent": {"name": "ask_policy", "confidence": 0.8},
+                              "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswer().run(dispatcher, Tracker.from_dict(data), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots.get("credit_issue") == "行政处罚公示" and "记下了" in dispatcher.messages[0]["text"]
+
+
+async def test_a_question_the_words_made_of_an_answer_fills_nothing_in_the_form():
+    # the classifier guessed "inform" (鸵鸟 is a sector); the intent check made it a question: the form leaves
+    # it to the answer action instead of taking 鸵鸟产业 as the answer
+    data = json.loads((TRACKERS / "form_question.json").read_text(encoding="utf-8"))
+    data["latest_message"] = {"text": "顺带问下 养鸵鸟的补贴一年最多给多少", "entities": [],
+                              "intent": {"name": "ask_amount", "confidence": 0.1, "checked_from": "inform"}}
+    dispatcher = CollectingDispatcher()
+    events = await ValidateProfileForm().run(dispatcher, Tracker.from_dict(data), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "sector" not in slots

@@ -74,3 +74,10 @@ def test_the_rest_unknown_or_a_request_to_look_after_the_stop_ends_the_questions
 
 def test_a_question_ending_in_a_stop_word_is_still_a_question(check):
     assert check.checked("ask_amount", [("ask_amount", 0.9)], "补贴有多少，就这些吗", []) != "stop"
+
+
+def test_a_question_that_names_a_fact_is_a_question_not_an_answer(check):
+    # the sector (鸵鸟) makes it look like an answer to the profile questions; it asks how much
+    assert check.checked("inform", [("inform", 0.8), ("ask_amount", 0.1)], "顺带问下 养鸵鸟的补贴一年最多给多少",
+                         ["sector"]) == "ask_amount"
+    assert check.checked("inform", [("inform", 0.8)], "合作社，在额济纳，去年买了150只幼鸟", ["sector"]) == "inform"
