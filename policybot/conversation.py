@@ -44,6 +44,7 @@ _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 # "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
 _NUMERIC = re.compile(r"^[\d.%]+$")
 _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,12}呢(?:[？?。！!，,\s]|$)")
+_APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -287,10 +288,14 @@ class Conversation:
         if named:
             # A name the entry under discussion uses itself ("被列进经营异常名录了还能报吗") is a condition of it;
             # another name is a new topic ("六税两费小型微利企业能享受不" after 小型微利企业: 六税两费).
-            # "那省级的专精特新呢，有啥条件": the same question about the entry it names — a switch, even where the
-            # entry under discussion mentions that name
-            about_other = bool(_ANOTHER_ONE.search(reading.question))
-            others = [h for h in named if h.entry != current and (about_other or h.named not in text_here)]
+            # But a name the message is about is a switch even where the entry under discussion mentions it: the
+            # same question about it ("那省级的专精特新呢，有啥条件"), applying for it ("能申请专精特新中小企业吗"),
+            # or a question that opens with it and asks more than who may apply ("高新技术企业首次认定奖多少").
+            def about(name: str) -> bool:
+                text = normalise_text(reading.text)
+                return bool(_ANOTHER_ONE.search(reading.question) or re.search(_APPLY_FOR + re.escape(name), text)
+                            or text.startswith(name) and not set(reading.fields) <= {"scope", "conditions"})
+            others = [h for h in named if h.entry != current and (h.named not in text_here or about(h.named))]
             if others:
                 return others[0].entry
             return current

@@ -267,3 +267,15 @@ def test_by_the_way_with_a_subject_is_a_new_question(conv):
     assert "没有涉及" in reply and "0483" not in reply
     _, reply = play(conv, "高新技术企业认定奖多少", "对了，电话多少")
     assert reply.startswith("【国家高新技术企业】") and "0483-8331872" in reply
+
+
+def test_applying_for_a_named_entry_switches_to_it(conv):
+    # 小巨人's conditions mention 专精特新中小企业; applying for it is asking about that entry
+    _, reply = play(conv, "专精特新小巨人资产负债率有要求吗", "我们做工业软件的 能申报专精特新中小企业吗")
+    assert reply.startswith("【创新型中小企业和专精特新中小企业】")
+
+
+def test_how_much_in_all_is_a_question_about_the_guide(conv):
+    # 总共 is how the user counts, not a subject the guide lacks
+    (reply,) = play(conv, "养鸵鸟的各种补贴 全盟一年加起来总共最多给多少")
+    assert "200万元" in reply
