@@ -22,6 +22,9 @@ from .profile import describe, known
 
 
 
+MIN_SELECTIVITY = 0.2
+
+
 @dataclass
 class Match:
     policy: int
@@ -55,6 +58,14 @@ def _target_holds(fact: str, accepted: Any, value: Any) -> bool | None:
     return value in accepted
 
 
+def _selectivity(spec, accepted: Any) -> float:
+    """What a restriction the profile meets says: 1 for one accepted value of many, little for a restriction
+    that lets almost everyone in (a loan for 6 of the 7 sectors is not an industry policy)."""
+    if spec is None or not spec.values or isinstance(accepted, bool):
+        return 1.0
+    return max(MIN_SELECTIVITY, 1.0 - (len(accepted) - 1) / len(spec.values))
+
+
 def assess(record: Record, profile: dict[str, Any]) -> tuple[str, Match]:
     """("match" | "possible" | "excluded", details) of one entry for one profile."""
     aud = record.audience
@@ -73,7 +84,7 @@ def assess(record: Record, profile: dict[str, Any]) -> tuple[str, Match]:
         if value not in accepted:
             return "excluded", Match(record.id, record.title, [f"不符合：{describe(fact, value)}"], [], 0.0)
         reasons.append(describe(fact, value))
-        score += 1.0
+        score += _selectivity(spec, accepted)
     for fact, preferred in aud.prefer.items():
         value = profile.get(fact)
         if known(value) and value in preferred:
@@ -83,9 +94,11 @@ def assess(record: Record, profile: dict[str, Any]) -> tuple[str, Match]:
         results = [(t, _target_holds(*next(iter(t.items())), profile.get(next(iter(t))))) for t in aud.targets]
         held = [t for t, ok in results if ok]
         if held:
-            fact, _ = next(iter(held[0].items()))
+            # being in the group an entry is for says most; a group of one kind (招用退役士兵) more than a broad one
+            fact, accepted = max((next(iter(t.items())) for t in held),
+                                 key=lambda fa: _selectivity(shared_facts().get(fa[0]), fa[1]))
             reasons.insert(0, describe(fact, profile[fact]))
-            score += 2.0
+            score += 2.0 + _selectivity(shared_facts().get(fact), accepted)
         elif all(ok is False for _, ok in results):
             return "excluded", Match(record.id, record.title, ["不属于本项面向的人群"], [], 0.0)
         else:

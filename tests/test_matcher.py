@@ -62,3 +62,12 @@ def test_cli_match_json():
     bad = subprocess.run([sys.executable, "-m", "ops.cli", "match", "--profile", '{"entity_type": "x"}'],
                          cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "bad profile" in bad.stderr
+
+
+def test_entries_for_the_user_s_own_groups_come_before_those_that_only_admit_them(by_id):
+    # an entry for those hiring 退役士兵 or 失业人员 is about this firm; one for any small firm only lets it in, and
+    # a restriction that lets almost everyone in (中型/小型/微型) says little
+    profile = {"entity_type": "企业", "enterprise_size": "微型", "sector": "工业制造", "hires": ["退役士兵", "失业人员"],
+               "is_veteran": False, "credit_issue": "无"}
+    ranked = [m.policy for m in match(list(by_id.values()), profile).matches]
+    assert max(ranked.index(34), ranked.index(35)) < min(ranked.index(6), ranked.index(18))
