@@ -3,7 +3,8 @@
 - An entry matches when no known fact contradicts its restrictions (a 个体工商户 is not offered an entry for
   企业 only) and, if it is meant for a group (veterans, those hiring graduates, firms on the 经营异常名录 …), the
   profile is known to belong to one of its groups.
-- It ranks higher the more known facts support it.
+- It ranks higher the more known facts support it, weighed by how much each says: being in the group it is for
+  counts most (a group of one kind more than a broad one), a restriction that admits almost everyone little.
 - Facts it restricts but the profile leaves unknown are its `missing_facts`: what would settle it.
 - An entry meant for a group the profile says nothing about is not a match but `possible`, with the group
   facts that would make it one.
