@@ -199,7 +199,8 @@ DIALOGUE_FILE = HERE / "dialogue.yml"
 
 
 # A message phrased as a question: a question word, a question mark, or an A-not-A ending ("能报不", "有没有").
-QUESTION_WORD = re.compile(r"几|多少|什么|啥|哪|谁|怎|咋|吗|么|呢|[?？]|..(?:不|没|没有)[。！!]?$")
+QUESTION_WORD = re.compile(r"几|多少|多[长久大高]|什么|啥|哪|谁|怎|咋|吗|么|呢|是否|能否|可否|有没有|要不要|是不是|用不用|能不能"
+                           r"|[?？]|..(?:不|没|没有)[。！!]?$")
 
 
 def is_question(text: str) -> bool:

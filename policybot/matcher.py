@@ -23,7 +23,7 @@ from .profile import describe, known
 
 
 
-MIN_SELECTIVITY = 0.2
+BROAD = 0.3  # what meeting a restriction that admits more than half of a fact's values counts
 
 
 @dataclass
@@ -60,11 +60,11 @@ def _target_holds(fact: str, accepted: Any, value: Any) -> bool | None:
 
 
 def _selectivity(spec, accepted: Any) -> float:
-    """What a restriction the profile meets says: 1 for one accepted value of many, little for a restriction
-    that lets almost everyone in (a loan for 6 of the 7 sectors is not an industry policy)."""
+    """What a restriction the profile meets says: 1 for a restriction to a few of a fact's values, little for one
+    that lets most in (中型/小型/微型 of four sizes; a loan for 6 of the 7 sectors is not an industry policy)."""
     if spec is None or not spec.values or isinstance(accepted, bool):
         return 1.0
-    return max(MIN_SELECTIVITY, 1.0 - (len(accepted) - 1) / len(spec.values))
+    return 1.0 if len(accepted) <= len(spec.values) / 2 else BROAD
 
 
 def assess(record: Record, profile: dict[str, Any]) -> tuple[str, Match]:

@@ -241,3 +241,13 @@ async def test_a_question_the_words_made_of_an_answer_fills_nothing_in_the_form(
     events = await ValidateProfileForm().run(dispatcher, Tracker.from_dict(data), DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert "sector" not in slots
+
+
+async def test_a_question_without_a_question_mark_in_the_form_is_not_taken_as_facts():
+    data = json.loads((TRACKERS / "form_question.json").read_text(encoding="utf-8"))
+    data["latest_message"] = {"text": "顺便问下 招脱贫人口的减税能享受多长时间", "entities": [],
+                              "intent": {"name": "ask_timelimit", "confidence": 0.5}}
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswer().run(dispatcher, Tracker.from_dict(data), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "hires" not in slots and "36个月" in dispatcher.messages[0]["text"]
