@@ -45,6 +45,7 @@ _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _NUMERIC = re.compile(r"^[\d.%]+$")
 _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,12}呢(?:[？?。！!，,\s]|$)")
 _APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"
+_NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -129,7 +130,8 @@ class Conversation:
             return reply
         understood = a.understand(corrected)
         fields = understood.fields
-        elliptic = not fields and bool(_ELLIPTIC.search(text.strip())) and len(text.strip()) <= 16
+        elliptic = not fields and bool(_ELLIPTIC.search(text.strip()) or _ANOTHER_ONE.search(text.strip())) \
+            and len(text.strip()) <= 16
         if not fields and state.field and (elliptic or understood.region):
             fields = state.fields  # "国家级的呢", "额济纳旗的呢": the last question again, about something else
         region = understood.region or state.region
@@ -143,7 +145,8 @@ class Conversation:
             if reply is not None:
                 return reply
         entry = self.follow_up_entry(reading, state,
-                                     elliptic=bool(_ELLIPTIC.search(text.strip()) or _ALSO.search(text)))
+                                     elliptic=bool(_ELLIPTIC.search(text.strip()) or _ALSO.search(text)
+                                                   or _ANOTHER_ONE.search(text.strip())))
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=entry == state.policy)
@@ -341,9 +344,17 @@ class Conversation:
                  and self._share(content, h.entry) > here
                  and terms(self.assistant.records[h.entry].title) & frame & self._frame_words]
         if not close:
-            return current
+            # no sibling keeps the frame: an entry whose title holds the changed thing ("规模化养殖场呢" after the
+            # hatchery subsidy) is the one meant; else — and always for a negated thing ("不是小微的呢": the other
+            # case) — the changed thing is within the entry under discussion
+            if _NEGATED.match(reading.question.strip()):
+                return current
+            titled = [h for h in hits if h.entry != current and h.score >= hits[0].score - FRAME_GAP
+                      and {t for t in content if len(t) >= 2 and t not in self._non_topic}
+                      & terms(self.assistant.records[h.entry].title)]
+            return titled[0].entry if titled else current
         best = max(close, key=lambda h: (len(terms(self.assistant.records[h.entry].title) & frame), h.score))
-        return best.entry if best.entry != hits[0].entry else None
+        return best.entry  # (the frame decides, even where the message alone would read as not covered: "个体户呢")
 
     def _text_of(self, entry: int) -> str:
         if entry not in self._texts:

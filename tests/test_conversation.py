@@ -279,3 +279,19 @@ def test_how_much_in_all_is_a_question_about_the_guide(conv):
     # 总共 is how the user counts, not a subject the guide lacks
     (reply,) = play(conv, "养鸵鸟的各种补贴 全盟一年加起来总共最多给多少")
     assert "200万元" in reply
+
+
+def test_x_then_a_question_keeps_the_question_for_the_sibling_entry(conv):
+    # "个体户呢 也是这么久吗": the 个体工商户 version of the entry, asked the same thing (how long)
+    _, reply = play(conv, "企业被列入经营异常名录 多久能移出来", "个体户呢 也是这么久吗")
+    assert reply.startswith("【个体工商户移出经营异常名录】") and "三个工作日" in reply
+
+
+def test_x_ne_switches_to_the_entry_whose_title_holds_x(conv):
+    _, reply = play(conv, "鸵鸟孵化基地建设补贴怎么补", "龙头企业呢 奖励多少")
+    assert reply.startswith("【培育壮大鸵鸟产业龙头企业奖励】")
+
+
+def test_a_negated_other_case_stays_with_the_entry(conv):
+    _, _, reply = play(conv, "厂房历史遗留的不动产证 在哪办", "小微企业登记要交钱吗", "不是小微的呢")
+    assert reply.startswith("【进一步解决全盟企业用地厂房不动产登记历史遗留问题】") and "550元" in reply
