@@ -40,6 +40,7 @@ SECTION_ANSWER = 300  # characters of a whole section given as the answer to a f
 WHOLE_MAX = 450
 LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long sentence is kept whole)
 LIST_CHARS = 360  # a list announced by a quoted sentence ("…留存备查：") is quoted up to this many characters more
+ASKED_MAX = 3  # fields one question may ask ("最多贷多少 多长时间 新招人要占多少比例")
 LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the best one
 PHONES_SHOWN = 2  # phones under a short answer, unless phones were asked for
 REPLY_BYTES = 2000  # WeChat carries at most 2,048 bytes of text in one reply
@@ -361,7 +362,7 @@ class Composer:
             entry = result.hits[0].entry
         hit = next((h for h in result.hits if h.entry == entry), None)
         r = self.records[entry]
-        asked = [f for f in fields if f in self.fields.fields][:2]
+        asked = [f for f in fields if f in self.fields.fields][:ASKED_MAX]
         field_key = asked[0] if asked else "overview"
         contacts = order_contacts(r.contacts, region)
         if parts:

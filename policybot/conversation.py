@@ -298,6 +298,12 @@ class Conversation:
                 text = normalise_text(reading.text)
                 return bool(_ANOTHER_ONE.search(reading.question) or re.search(_APPLY_FOR + re.escape(name), text)
                             or text.startswith(name) and not set(reading.fields) <= {"scope", "conditions"})
+            # "那专精特新中小企业，被列入经营异常名录了还能报不": of two names, the one whose entry mentions the
+            # other is the subject; the other is a condition of it
+            subject = [h for h in named if h.entry != current and len({o.entry for o in named}) > 1
+                       and all(o.named in self._text_of(h.entry) for o in named if o.entry != h.entry)]
+            if subject:
+                return subject[0].entry
             others = [h for h in named if h.entry != current and (h.named not in text_here or about(h.named))]
             if others:
                 return others[0].entry
@@ -399,6 +405,8 @@ class Conversation:
         understood = self.assistant.understand(text)
         if understood.fields or _LOANS_ASKED.search(text):
             return True
+        if state.policy is not None and (_ELLIPTIC.search(text.strip()) or _ANOTHER_ONE.search(text.strip())):
+            return True  # "大型企业呢": the last question again, for a large firm
         if self.topic_terms(self.assistant.index.segmenter.terms(text)):
             return True
         return state.policy is not None and understood.region is not None

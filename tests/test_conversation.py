@@ -295,3 +295,19 @@ def test_x_ne_switches_to_the_entry_whose_title_holds_x(conv):
 def test_a_negated_other_case_stays_with_the_entry(conv):
     _, _, reply = play(conv, "厂房历史遗留的不动产证 在哪办", "小微企业登记要交钱吗", "不是小微的呢")
     assert reply.startswith("【进一步解决全盟企业用地厂房不动产登记历史遗留问题】") and "550元" in reply
+
+
+def test_three_things_asked_at_once_are_all_answered(conv):
+    (reply,) = play(conv, "创业担保贷款小微企业那种 额度上限多少 期限多长时间 新招的人得占多少")
+    assert "400万元" in reply and "2年" in reply and "10%" in reply
+
+
+def test_x_ne_about_the_entry_under_discussion_wants_an_answer_though_it_states_a_fact(conv):
+    # "大型企业呢" states a size; after an answer it asks the last question again for a large firm
+    assert conv.wants_answer("大型企业呢", State(policy=38, field="amount"))
+    assert not conv.wants_answer("大型企业", State(policy=38, field="amount"))
+
+
+def test_of_two_names_the_entry_that_mentions_the_other_is_the_subject(conv):
+    _, reply = play(conv, "小巨人资产负债率有要求吗", "那专精特新中小企业 要是上了经营异常名录还能申报吗")
+    assert reply.startswith("【创新型中小企业和专精特新中小企业】") and "经营异常名录" in reply
