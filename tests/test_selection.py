@@ -12,6 +12,8 @@ def test_units_of_quantities_are_read_with_their_dimension():
     assert "平方米" in question_numbers("车间800平，咋补").units
     assert "个月" in question_numbers("注册8个月").units
     assert question_numbers("平台在哪").units == ()
+    # a count asked for is a quantity of that unit too: it is compared with the guide's 500人
+    assert question_numbers("职工最多能有多少人").units == ("人",)
 
 
 def test_list_levels():
