@@ -28,6 +28,7 @@ SIBLING_GAP = 0.8  # how far below the best entry a version for the user's kind 
 SWITCH_SHARE = 0.25  # … or hold this much more of the message's words (idf-weighted share) than it does
 FOLLOW_SHARE = 0.6  # a message whose words the entry under discussion holds this much of stays with it
 FRAME_GAP = 1.0  # "X呢" may take an entry this far below the top one when it keeps the current entry's frame
+NAMED_LEAD = 0.8  # a named entry this far ahead of the one under discussion is the subject, though it mentions the name
 FRAME_TITLES = 4  # a title word shared by more titles than this says nothing of a frame
 HANDOFF_ENTRY = 56  # 关于建立民营企业诉求解决帮办代办工作机制的通知
 MAX_MATCHES_SHOWN = 6
@@ -294,17 +295,22 @@ class Conversation:
             # But a name the message is about is a switch even where the entry under discussion mentions it: the
             # same question about it ("那省级的专精特新呢，有啥条件"), applying for it ("能申请专精特新中小企业吗"),
             # or a question that opens with it and asks more than who may apply ("高新技术企业首次认定奖多少").
-            def about(name: str) -> bool:
-                text = normalise_text(reading.text)
+            # … or one whose entry the search puts far ahead, asked more than eligibility ("房产税还要交吗" after
+            # 六税两费, which lists 房产税 among others).
+            here_score = next((h.score for h in hits if h.entry == current), 0.0)
+            beyond_eligibility = not set(reading.fields) <= {"scope", "conditions"}
+
+            def about(hit) -> bool:
+                text, name = normalise_text(reading.text), hit.named
                 return bool(_ANOTHER_ONE.search(reading.question) or re.search(_APPLY_FOR + re.escape(name), text)
-                            or text.startswith(name) and not set(reading.fields) <= {"scope", "conditions"})
+                            or beyond_eligibility and (text.startswith(name) or hit.score - here_score >= NAMED_LEAD))
             # "那专精特新中小企业，被列入经营异常名录了还能报不": of two names, the one whose entry mentions the
             # other is the subject; the other is a condition of it
             subject = [h for h in named if h.entry != current and len({o.entry for o in named}) > 1
                        and all(o.named in self._text_of(h.entry) for o in named if o.entry != h.entry)]
             if subject:
                 return subject[0].entry
-            others = [h for h in named if h.entry != current and (h.named not in text_here or about(h.named))]
+            others = [h for h in named if h.entry != current and (h.named not in text_here or about(h))]
             if others:
                 return others[0].entry
             return current

@@ -311,3 +311,9 @@ def test_x_ne_about_the_entry_under_discussion_wants_an_answer_though_it_states_
 def test_of_two_names_the_entry_that_mentions_the_other_is_the_subject(conv):
     _, reply = play(conv, "小巨人资产负债率有要求吗", "那专精特新中小企业 要是上了经营异常名录还能申报吗")
     assert reply.startswith("【创新型中小企业和专精特新中小企业】") and "经营异常名录" in reply
+
+
+def test_a_named_entry_far_ahead_is_the_subject_though_the_current_one_lists_it(conv):
+    # 六税两费 lists 房产税 among its taxes; the question is the 房产税 entry's own
+    _, reply = play(conv, "六税两费是哪几个税", "我们小规模 一个月卖2万多 房产税还用交吗")
+    assert reply.startswith("【房产税和城镇土地使用税税收优惠政策】") and "3万元" in reply

@@ -15,7 +15,7 @@ REGION = load_facts()["region"]
     ("去哪个部门办", "agency"), ("在哪里申请", "process"), ("依据的是哪个文件", "basis"),
     ("结果在哪里公示", "result"), ("需要满足哪些条件", "conditions"), ("个体户能申请吗", "scope"),
     ("这税能免吗", "amount"), ("开个店减税吗", "amount"), ("申报时填哪张表", "materials"),
-    ("留存备查的有哪些", "materials"), ("员工得有多少人", "conditions"),
+    ("留存备查的有哪些", "materials"), ("员工得有多少人", "conditions"), ("这个税还用交吗", "amount"),
 ])
 def test_detect_fields(question, field):
     assert detect_fields(question, FIELDS)[0] == field
