@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from index.query import entry_names, named_entries
 from index.segment import normalise_text
-from knowledge.vocab import Dialogue, Fact, form_facts, load_dialogue
+from knowledge.vocab import Dialogue, Fact, form_facts, is_question, load_dialogue
 
 from .answers import Answer, contact_lines, fit, order_contacts, short_name, split_blocks
 from .assistant import Assistant, Reading
@@ -47,6 +47,7 @@ _NUMERIC = re.compile(r"^[\d.%]+$")
 _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,12}呢(?:[？?。！!，,\s]|$)")
 _APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"
 _NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")
+_CLAUSE_END = re.compile(r"[，,；;。！!？?\s]+")
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -140,6 +141,9 @@ class Conversation:
         several = self.named_pair(reading)
         if several:
             return self._several(reading, several, fields, region, state)
+        side_by_side = self.separate_questions(corrected)
+        if side_by_side:
+            return self._each([(a.read(q), e, None) for q, e in side_by_side], region)
         parts = split_parts(corrected)
         if len(parts) >= 2 and reading.scope.covered:
             reply = self._parts(reading, parts, fields, region, state)
@@ -225,20 +229,58 @@ class Conversation:
     def _several(self, reading: Reading, entries: list[int], fields: list[str], region: str | None,
                  state: State) -> Reply:
         names = {h.entry: h.named for h in reading.result.hits if h.named}
-        answers = []
+        asked = []
         for e in entries:
             # each entry answers the question without the other entries' names in it
             text = normalise_text(reading.text)
             for other in entries:
                 if other != e and names.get(other):
                     text = text.replace(names[other], "")
-            own = self.assistant.read(text, fields=fields)
-            answers.append(self.assistant.answer(own, entry=e, fields=fields, region=region))
+            asked.append((self.assistant.read(text, fields=fields), e, fields))
+        return self._each(asked, region)
+
+    def _each(self, asked: list[tuple[Reading, int, list[str] | None]], region: str | None) -> Reply:
+        """One answer per (question, entry), in the order asked, as one message."""
+        answers = [self.assistant.answer(r, entry=e, fields=f, region=region) for r, e, f in asked]
         text = fit("\n\n".join(a.answer for a in answers))
         first = answers[0]
         updates = {"region": region, "offered": [], "policy": first.policy,
-                   "field": ",".join(first.asked) or None, "options": entries}
+                   "field": ",".join(first.asked) or None, "options": list(dict.fromkeys(e for _, e, _ in asked))}
         return Reply(text, [], updates, first)
+
+    def separate_questions(self, text: str) -> list[tuple[str, int]]:
+        """"失业保险费率现在多少 工伤保险四类行业呢": questions side by side, each about an entry of its own — the
+        one it names, or the best one when the clause's words are in its title; else the one the clause before is
+        about. A clause that asks nothing heads the next one
+        ("科技型中小企业，职工最多多少人"). [] unless two or more entries are asked about."""
+        clauses = [c for c in _CLAUSE_END.split(text) if c]
+        if len(clauses) < 2:
+            return []
+        questions, head = [], ""
+        for c in clauses:
+            if not (is_question(c) or self.assistant.understand(c).fields):
+                head += c + "，"
+                continue
+            questions.append(head + c)
+            head = ""
+        if len(questions) < 2:
+            return []
+        out: list[tuple[str, int]] = []
+        terms = self.assistant.composer.terms_of
+        for q in questions:
+            reading = self.assistant.read(q)
+            hits = reading.result.hits
+            named = [h for h in hits if h.named]
+            topic = {t for t in self.topic_terms(reading.result.terms) if len(t) >= 2 and t not in self._non_topic}
+            if named:
+                out.append((q, named[0].entry))
+            elif hits and topic & terms(self.assistant.records[hits[0].entry].title):
+                out.append((q, hits[0].entry))  # "工伤保险四类行业呢": its words are an entry's title words
+            elif out:
+                out.append((q, out[-1][1]))  # "带啥东西": about the entry the clause before is about
+            else:
+                return []
+        return out if len({e for _, e in out}) >= 2 else []
 
     def _parts(self, reading: Reading, parts: list[str], fields: list[str], region: str | None,
                state: State) -> Reply | None:

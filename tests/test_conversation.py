@@ -317,3 +317,11 @@ def test_a_named_entry_far_ahead_is_the_subject_though_the_current_one_lists_it(
     # 六税两费 lists 房产税 among its taxes; the question is the 房产税 entry's own
     _, reply = play(conv, "六税两费是哪几个税", "我们小规模 一个月卖2万多 房产税还用交吗")
     assert reply.startswith("【房产税和城镇土地使用税税收优惠政策】") and "3万元" in reply
+
+
+def test_questions_side_by_side_about_two_entries_are_both_answered(conv):
+    (reply,) = play(conv, "高新技术企业认定了奖多少？科技型中小企业入库呢 奖多少")
+    assert "【国家高新技术企业】" in reply and "【科技型中小企业】" in reply and "5万元" in reply
+    # a clause that names nothing is about the entry the clause before is about
+    (reply,) = play(conv, "个体户上了经营异常名录 去哪个部门办 要带啥")
+    assert reply.count("【") == 1
