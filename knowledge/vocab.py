@@ -216,6 +216,7 @@ class Dialogue:
     stop: tuple[str, ...]
     more: tuple[str, ...]
     switch: tuple[str, ...]
+    aside: tuple[str, ...]
     matching: tuple[str, ...]
     detail: tuple[str, ...]
     all_materials: tuple[str, ...]
@@ -228,7 +229,8 @@ def load_dialogue(path: Path = DIALOGUE_FILE) -> Dialogue:
     if not isinstance(data, dict):
         raise AnnotationError(str(path), "expected a mapping")
     words = {}
-    for key in ("bot", "handoff", "stop", "more", "switch", "matching", "detail", "all_materials", "all_phones"):
+    for key in ("bot", "handoff", "stop", "more", "switch", "aside", "matching", "detail", "all_materials",
+                "all_phones"):
         value = data.get(key)
         if not isinstance(value, list) or not value:
             raise AnnotationError(str(path), f"{key} must be a non-empty list of words")

@@ -274,6 +274,8 @@ class Conversation:
             topic = {t for t in self.topic_terms(reading.result.terms) if len(t) >= 2 and t not in self._non_topic}
             if named:
                 out.append((q, named[0].entry))
+            elif out and self._share(sorted(topic), out[-1][1]) >= FOLLOW_SHARE:
+                out.append((q, out[-1][1]))  # "…历史遗留问题 多久能办完 小微企业收费不": still that entry's words
             elif hits and topic & terms(self.assistant.records[hits[0].entry].title):
                 out.append((q, hits[0].entry))  # "工伤保险四类行业呢": its words are an entry's title words
             elif out:
@@ -366,6 +368,9 @@ class Conversation:
             return current  # "办下来要多久", "电话呢": a question about the entry under discussion
         if any(w in reading.text for w in self.dialogue.switch):
             return None  # "插一句，吸纳脱贫人口的减税…": the user says a new subject follows
+        if any(w in reading.text for w in self.dialogue.aside) and (
+                reading.scope.unknown_words or self._share(content, current) < FOLLOW_SHARE):
+            return None  # "对了 注册个网店多久能下来" — but "对了 移出来要几天" is still about the entry
         top = hits[0]
         if top.entry == current:
             return current

@@ -325,3 +325,13 @@ def test_questions_side_by_side_about_two_entries_are_both_answered(conv):
     # a clause that names nothing is about the entry the clause before is about
     (reply,) = play(conv, "个体户上了经营异常名录 去哪个部门办 要带啥")
     assert reply.count("【") == 1
+
+
+def test_by_the_way_with_the_entry_s_own_words_stays_with_it(conv):
+    _, reply = play(conv, "公司被列进经营异常名录了 要准备啥材料", "对了 多久能移出去")
+    assert reply.startswith("【企业移出经营异常名录】") and "三个工作日" in reply
+
+
+def test_a_clause_in_the_words_of_the_entry_the_clause_before_is_about_stays_with_it(conv):
+    (reply,) = play(conv, "厂房不动产登记历史遗留问题 几天能办完 小微企业收费不")
+    assert reply.count("【") == 1 and "0.5天" in reply and "免收" in reply
