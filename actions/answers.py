@@ -7,8 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.vocab import facts as load_facts, is_question
-from policybot.profile import extract_facts
+from knowledge.vocab import is_question
 
 from .safety import SafeAction
 from .service import conversation
@@ -34,7 +33,7 @@ class ActionAnswer(SafeAction):
         # user. A 旗区 is a follow-up's subject, handled by the conversation. In the profile questions a message
         # not phrased as a question states facts, whatever words of the guide it uses ("被罚过款，公示系统上还挂着").
         stated = intent == "inform" or bool((tracker.active_loop or {}).get("name")) and not is_question(text)
-        facts = extract_facts(text, load_facts()) if stated else {}
+        facts = conv.facts_in(text) if stated else {}
         facts.pop("region", None)
         events = fact_events(facts)
         if stated and facts and (intent != "inform" or not conv.wants_answer(text, state)):

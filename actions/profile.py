@@ -12,7 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from knowledge.vocab import facts as load_facts
 from knowledge.vocab import form_facts
-from policybot.profile import UNKNOWN, extract_facts, mentions, merge, valid_value
+from policybot.profile import UNKNOWN, mentions, merge, valid_value
 
 from .safety import SafeAction
 from .service import conversation
@@ -40,7 +40,7 @@ def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any
                 found[key] = checked
     if not text.startswith("/"):
         # The words in context ("应届大学生" is people hired, not a 大学) over the NLU's lookup matches.
-        found = merge(found, extract_facts(text, facts, requested))
+        found = merge(found, conversation().facts_in(text, requested))
     return found
 
 

@@ -471,6 +471,10 @@ class Conversation:
             return True
         return bool(named_entries(corrected, list(self.assistant.records.values()), self._names))
 
+    def facts_in(self, text: str, requested: str | None = None) -> dict[str, Any]:
+        """The facts a message states, read after spelling correction ("养陀鸟的" is 鸵鸟产业)."""
+        return extract_facts(self.assistant.correct(text), self.facts, requested)
+
     def acknowledge(self, facts: dict[str, Any]) -> Reply:
         said = "；".join(describe(k, v) for k, v in facts.items())
         return Reply(f"好的，记下了（{said}）。\n要我根据您的情况看看哪些政策适合您吗？",

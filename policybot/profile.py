@@ -69,6 +69,10 @@ def mentions(text: str, facts: dict[str, Fact]) -> list[Mention]:
 _JOINED_ON = re.compile(r"还有|和|跟|以及|、|加上|另外")
 
 
+_REST_WORDS = {"其他", "其它", "别的"}
+_THE_REST = re.compile(r"的?[都也还]?(?:不清楚|不知道|不太清楚|没有|没了|没啥|都没|不详)")
+
+
 def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = None) -> dict[str, Any]:
     """The facts a message states. `requested` is the fact the bot just asked for: a bare 是/没有/2 answers it,
     and a group named without saying whose it is goes to it."""
@@ -96,6 +100,8 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
         if m.fact in negated or (m.fact == "hires" and m.value == "退役士兵" and "is_veteran" in negated
                                  and not _HIRING.search(text[max(0, m.start - 8): m.start])):
             continue
+        if _THE_REST.match(text, m.end) and text[m.start:m.end] in _REST_WORDS:
+            continue  # "其他的不清楚": the rest is unknown, not the sector 其他
         veteran = (m.fact == "is_veteran" and m.value is True) or (m.fact == "hires" and m.value == "退役士兵")
         if m.fact in ("owner_groups", "hires") or veteran:
             # A group (大学生, 退伍军人 …) is the owner unless the words before it say it is hired —

@@ -73,3 +73,14 @@ def test_slot_values_are_checked_against_the_schema():
     assert valid_value(FACTS["hires"], ["高校毕业生", "<b>"]) is None
     assert valid_value(FACTS["hires"], "高校毕业生") == ["高校毕业生"]
     assert valid_value(FACTS["is_veteran"], "true") is None and valid_value(FACTS["is_veteran"], True) is True
+
+
+@pytest.mark.parametrize("text", ["其他的不清楚 就这些吧", "其它都不知道", "别的没了"])
+def test_the_rest_unknown_is_no_sector(text):
+    assert "sector" not in extract_facts(text, load_facts())
+
+
+def test_facts_are_read_after_spelling_correction(assistant):
+    from policybot.conversation import Conversation
+    conv = Conversation(assistant, load_facts())
+    assert conv.facts_in("农民专业合作社 在阿右旗 养陀鸟的")["sector"] == "鸵鸟产业"
