@@ -40,7 +40,8 @@ def test_region_given_by_the_caller_overrides_the_order(assistant):
     assert len(answer.contacts) == 5  # every phone is still there, only the order changes
 
 
-@pytest.mark.parametrize("question", ["护照在哪里办理", "今天阿拉善天气怎么样", "帮我写一首关于沙漠的诗"])
+@pytest.mark.parametrize("question", ["护照在哪里办理", "今天阿拉善天气怎么样", "帮我写一首关于沙漠的诗",
+                                      "我们出口的货 退税款多久能退下来", "公司想注册个商标 去哪弄"])
 def test_out_of_scope_is_said_honestly(assistant, question):
     answer = assistant.ask(question)
     assert answer.policy is None and answer.field == "none"

@@ -335,3 +335,8 @@ def test_by_the_way_with_the_entry_s_own_words_stays_with_it(conv):
 def test_a_clause_in_the_words_of_the_entry_the_clause_before_is_about_stays_with_it(conv):
     (reply,) = play(conv, "厂房不动产登记历史遗留问题 几天能办完 小微企业收费不")
     assert reply.count("【") == 1 and "0.5天" in reply and "免收" in reply
+
+
+def test_a_neighbouring_topic_after_an_answer_is_declined_not_answered_from_the_entry(conv):
+    _, reply = play(conv, "小型微利企业所得税怎么减", "那出口退税多久能到账")
+    assert "没有涉及" in reply and "0483" not in reply
