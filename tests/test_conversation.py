@@ -340,3 +340,9 @@ def test_a_clause_in_the_words_of_the_entry_the_clause_before_is_about_stays_wit
 def test_a_neighbouring_topic_after_an_answer_is_declined_not_answered_from_the_entry(conv):
     _, reply = play(conv, "小型微利企业所得税怎么减", "那出口退税多久能到账")
     assert "没有涉及" in reply and "0483" not in reply
+
+
+def test_a_part_of_a_policy_document_is_found_by_its_name_after_another_entry(conv):
+    # 个人创业担保贷款 is item 19 of the 民营企业发展奖励措施, not the 小微企业 loan under discussion
+    _, reply = play(conv, "小微企业创业担保贷款能贷多少", "个人创业担保贷款呢 最多贷多少")
+    assert "30万元" in reply

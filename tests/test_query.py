@@ -16,6 +16,7 @@ REGION = load_facts()["region"]
     ("结果在哪里公示", "result"), ("需要满足哪些条件", "conditions"), ("个体户能申请吗", "scope"),
     ("这税能免吗", "amount"), ("开个店减税吗", "amount"), ("申报时填哪张表", "materials"),
     ("留存备查的有哪些", "materials"), ("员工得有多少人", "conditions"), ("这个税还用交吗", "amount"),
+    ("投资额得多少以上", "conditions"),
 ])
 def test_detect_fields(question, field):
     assert detect_fields(question, FIELDS)[0] == field
@@ -51,3 +52,9 @@ def test_ordinal_part():
 
 def test_a_headcount_asked_is_a_condition_beside_the_amount():
     assert "conditions" in detect_fields("员工最多能有多少人 奖多少", FIELDS)
+
+
+def test_founding_age_is_no_processing_time():
+    # 成立几年 asks a condition; its 几年 is not the 办理时限 cue
+    assert "timelimit" not in detect_fields("公司得注册多久才能报", FIELDS)
+    assert "timelimit" not in detect_fields("要成立几年以上", FIELDS)
