@@ -44,7 +44,8 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
     for word in fields.not_cues:  # 新材料 is a trade, not 材料 to hand in
         q = q.replace(word, "＿" * len(word))
     cues = sorted(
-        ((cue, key) for key, f in fields.fields.items() for cue in f.cues), key=lambda c: -len(c[0])
+        [*((cue, key) for key, f in fields.fields.items() for cue in f.cues),
+         *((cue, "+".join(kinds)) for cue, kinds in fields.double_cues.items())], key=lambda c: -len(c[0])
     )
     taken = [False] * len(q)
     found: list[FieldCue] = []
@@ -62,8 +63,9 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
     found.sort(key=lambda c: (-len(c.cue), _PRIORITY.index(c.field) if c.field in _PRIORITY else 99))
     ordered: list[str] = []
     for c in found:
-        if c.field not in ordered:
-            ordered.append(c.field)
+        for f in c.field.split("+"):  # a double cue ("什么标准": the criteria and the rate) asks for both
+            if f not in ordered:
+                ordered.append(f)
     return ordered
 
 

@@ -35,6 +35,7 @@ class Fields:
     compound: dict[str, tuple[str, ...]]
     split: tuple[str, ...]
     not_cues: tuple[str, ...] = ()  # words that hold a cue without asking for its field (新材料)
+    double_cues: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # 什么标准: conditions, amount
 
     def kinds_of_label(self, label: str) -> tuple[str, ...] | None:
         """The field(s) a section heading's label holds, or None when it is no known label."""
@@ -131,7 +132,12 @@ def load_fields(path: Path = FIELDS_FILE) -> Fields:
         compound[_bare_label(str(label))] = tuple(kinds)
     split = tuple(_bare_label(str(x)) for x in data.get("split") or ())
     not_cues = tuple(str(x) for x in data.get("not_cues") or ())
-    return Fields(fields=fields, compound=compound, split=split, not_cues=not_cues)
+    double_cues = {}
+    for cue, kinds in (data.get("double_cues") or {}).items():
+        if not isinstance(kinds, list) or len(kinds) < 2 or any(k not in fields for k in kinds):
+            raise AnnotationError(str(path), f"double cue {cue!r} needs two or more known fields")
+        double_cues[str(cue)] = tuple(kinds)
+    return Fields(fields=fields, compound=compound, split=split, not_cues=not_cues, double_cues=double_cues)
 
 
 def load_facts(path: Path | None = None) -> dict[str, Fact]:

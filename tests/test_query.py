@@ -58,3 +58,8 @@ def test_founding_age_is_no_processing_time():
     # 成立几年 asks a condition; its 几年 is not the 办理时限 cue
     assert "timelimit" not in detect_fields("公司得注册多久才能报", FIELDS)
     assert "timelimit" not in detect_fields("要成立几年以上", FIELDS)
+
+
+def test_a_double_cue_asks_for_both_of_its_fields():
+    # "啥标准" may be what makes one eligible or what is paid: both are answered, the criteria first
+    assert detect_fields("这个补贴啥标准", FIELDS)[:2] == ["conditions", "amount"]
