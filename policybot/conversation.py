@@ -42,13 +42,14 @@ _LOANS_ASKED = re.compile(r"(?:有没有|有啥|有什么|有哪些|哪些|能�
 LOAN_MARK = "贷"  # the guide's loan products all say 贷 in their titles (水权贷, 创业担保贷款, 崇军贷 …)
 _BARE_NUMBER = re.compile(r"^\s*第?\s*[0-9０-９一二两三四五六七八九十]{1,3}\s*[个项号条]?\s*[。.!！]?\s*$")
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
-# "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
-_NUMERIC = re.compile(r"^[\d.%]+$")
+# "个体户呢 也这么快吗", "那省级的专精特新呢，有啥条件": the last question again, about another thing
 _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,12}呢(?:[？?。！!，,\s]|$)")
-_APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"
-_NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")
-_CLAUSE_END = re.compile(r"[，,；;。！!？?\s]+")
+# "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
+_NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")  # "不是小微的呢": the other case
+_APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"  # "能申请专精特新中小企业吗": what is applied for
+_NUMERIC = re.compile(r"^[\d.%]+$")
+_CLAUSE_END = re.compile(r"[，,；;。！!？?\s]+")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
@@ -132,8 +133,7 @@ class Conversation:
             return reply
         understood = a.understand(corrected)
         fields = understood.fields
-        elliptic = not fields and bool(_ELLIPTIC.search(text.strip()) or _ANOTHER_ONE.search(text.strip())) \
-            and len(text.strip()) <= 16
+        elliptic = not fields and asks_again(text) and len(text.strip()) <= 16
         if not fields and state.field and (elliptic or understood.region):
             fields = state.fields  # "国家级的呢", "额济纳旗的呢": the last question again, about something else
         region = understood.region or state.region
@@ -149,9 +149,7 @@ class Conversation:
             reply = self._parts(reading, parts, fields, region, state)
             if reply is not None:
                 return reply
-        entry = self.follow_up_entry(reading, state,
-                                     elliptic=bool(_ELLIPTIC.search(text.strip()) or _ALSO.search(text)
-                                                   or _ANOTHER_ONE.search(text.strip())))
+        entry = self.follow_up_entry(reading, state, elliptic=asks_again(text) or bool(_ALSO.search(text)))
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=entry == state.policy)
@@ -250,9 +248,9 @@ class Conversation:
 
     def separate_questions(self, text: str) -> list[tuple[str, int]]:
         """"失业保险费率现在多少 工伤保险四类行业呢": questions side by side, each about an entry of its own — the
-        one it names, or the best one when the clause's words are in its title; else the one the clause before is
-        about. A clause that asks nothing heads the next one
-        ("科技型中小企业，职工最多多少人"). [] unless two or more entries are asked about."""
+        one it names, or the best one when the clause's words are in its title; else the one the clause before
+        is about. A clause that asks nothing heads the next one ("科技型中小企业，职工最多多少人"). [] unless two
+        or more entries are asked about."""
         clauses = [c for c in _CLAUSE_END.split(text) if c]
         if len(clauses) < 2:
             return []
@@ -346,7 +344,7 @@ class Conversation:
 
             def about(hit) -> bool:
                 text, name = normalise_text(reading.text), hit.named
-                return bool(_ANOTHER_ONE.search(reading.question) or re.search(_APPLY_FOR + re.escape(name), text)
+                return bool(asks_again(reading.question) or re.search(_APPLY_FOR + re.escape(name), text)
                             or beyond_eligibility and (text.startswith(name) or hit.score - here_score >= NAMED_LEAD))
             # "那专精特新中小企业，被列入经营异常名录了还能报不": of two names, the one whose entry mentions the
             # other is the subject; the other is a condition of it
@@ -458,7 +456,7 @@ class Conversation:
         understood = self.assistant.understand(text)
         if understood.fields or _LOANS_ASKED.search(text):
             return True
-        if state.policy is not None and (_ELLIPTIC.search(text.strip()) or _ANOTHER_ONE.search(text.strip())):
+        if state.policy is not None and asks_again(text):
             return True  # "大型企业呢": the last question again, for a large firm
         if self.topic_terms(self.assistant.index.segmenter.terms(text)):
             return True
@@ -637,6 +635,12 @@ class Conversation:
     def _fact_name(self, key: str) -> str:
         fact = self.facts.get(key)
         return fact.name if fact is not None else key
+
+
+def asks_again(text: str) -> bool:
+    """"X呢", "X呢 也这么快吗": the last question again, about X."""
+    text = text.strip()
+    return bool(_ELLIPTIC.search(text) or _ANOTHER_ONE.search(text))
 
 
 def _inform_payload(key: str, value: Any) -> str:
