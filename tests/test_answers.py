@@ -143,3 +143,9 @@ def test_the_chat_reply_cites_the_entry_and_the_card_keeps_the_lines(assistant):
     answer = assistant.ask("科技型中小企业入库了奖多少")
     assert "出处：指南第18项" in answer.answer and "行）" not in answer.answer
     assert "原文第" in answer.citation
+
+
+def test_running_back_and_forth_is_the_guide_s_errand(assistant):
+    # 来回跑 is 跑腿: the 帮办代办 notice says the enterprise is spared it (免跑腿)
+    answer = assistant.ask("找政府帮办代办的话 公司还用跑来跑去吗")
+    assert answer.policy == 56 and "免跑腿" in answer.answer
