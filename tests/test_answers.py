@@ -41,7 +41,8 @@ def test_region_given_by_the_caller_overrides_the_order(assistant):
 
 
 @pytest.mark.parametrize("question", ["护照在哪里办理", "今天阿拉善天气怎么样", "帮我写一首关于沙漠的诗",
-                                      "我们出口的货 退税款多久能退下来", "公司想注册个商标 去哪弄"])
+                                      "我们出口的货 退税款多久能退下来", "公司想注册个商标 去哪弄",
+                                      "换了城市 社保咋转过去"])
 def test_out_of_scope_is_said_honestly(assistant, question):
     answer = assistant.ask(question)
     assert answer.policy is None and answer.field == "none"
@@ -149,3 +150,8 @@ def test_running_back_and_forth_is_the_guide_s_errand(assistant):
     # 来回跑 is 跑腿: the 帮办代办 notice says the enterprise is spared it (免跑腿)
     answer = assistant.ask("找政府帮办代办的话 公司还用跑来跑去吗")
     assert answer.policy == 56 and "免跑腿" in answer.answer
+
+
+def test_papers_not_ready_in_time_is_the_guide_s_promise_to_complete_later(assistant):
+    answer = assistant.ask("企业移出经营异常名录 年度报表一时交不上怎么办")
+    assert answer.policy == 43 and "15个工作日" in answer.answer
