@@ -29,6 +29,7 @@ SWITCH_SHARE = 0.25  # … or hold this much more of the message's words (idf-we
 FOLLOW_SHARE = 0.6  # a message whose words the entry under discussion holds this much of stays with it
 FRAME_GAP = 1.0  # "X呢" may take an entry this far below the top one when it keeps the current entry's frame
 NAMED_LEAD = 0.8  # a named entry this far ahead of the one under discussion is the subject, though it mentions the name
+LEAVE_DOCUMENT = 1.0  # how far another entry must lead a policy document under discussion to take a follow-up
 FRAME_TITLES = 4  # a title word shared by more titles than this says nothing of a frame
 HANDOFF_ENTRY = 56  # 关于建立民营企业诉求解决帮办代办工作机制的通知
 MAX_MATCHES_SHOWN = 6
@@ -136,6 +137,9 @@ class Conversation:
         elliptic = not fields and asks_again(text) and len(text.strip()) <= 16
         if not fields and state.field and (elliptic or understood.region):
             fields = state.fields  # "国家级的呢", "额济纳旗的呢": the last question again, about something else
+        elif fields == ["contact"] and state.field and asks_again(text) and not understood.region \
+                and _ANOTHER_ONE.search(text.strip()):
+            fields = [*state.fields, "contact"]  # "节水的呢 顺便给个电话": the last question again, and the phone
         region = understood.region or state.region
         reading = a.read(text, fields=fields, corrected=corrected)
         several = self.named_pair(reading)
@@ -269,7 +273,7 @@ class Conversation:
             reading = self.assistant.read(q)
             hits = reading.result.hits
             named = [h for h in hits if h.named]
-            topic = {t for t in self.topic_terms(reading.result.terms) if len(t) >= 2 and t not in self._non_topic}
+            topic = set(self.content(reading))
             if named:
                 out.append((q, named[0].entry))
             elif out and self._share(sorted(topic), out[-1][1]) >= FOLLOW_SHARE:
@@ -356,12 +360,7 @@ class Conversation:
             if others:
                 return others[0].entry
             return current
-        # What the message is about: its words beyond the field it asks and fillers. Words the guide never uses
-        # (批下来, 截到) say how the user talks, not what about; a single character says too little.
-        known = self.assistant.searcher.known_terms
-        content = [t for t in reading.result.terms if t in known and len(t) >= 2 and t not in self._asking
-                   and t not in self._places and not set(t) & FUNCTION_CHARS
-                   and not _NUMERIC.match(t)]  # "一共25个人": a number is about the user, not a topic
+        content = self.content(reading)
         if not content:
             return current  # "办下来要多久", "电话呢": a question about the entry under discussion
         if any(w in reading.text for w in self.dialogue.switch):
@@ -384,9 +383,21 @@ class Conversation:
         if have_top - have_here >= SWITCH_SHARE and margin > SWITCH_MARGIN:
             # its words are another entry's ("失业保险的呢" after 工伤保险)
             return self._same_frame(reading, current, content) if elliptic else None
+        if records[current].kind == "document" and margin >= LEAVE_DOCUMENT:
+            # … and a long policy document under discussion holds some of anything: a message another entry
+            # matches far better is about that one ("企业提个诉求 多久能转到具体部门" after the 工作要点)
+            return None
         if have_here >= FOLLOW_SHARE or margin <= SWITCH_MARGIN:
             return current
         return self._same_frame(reading, current, content) if elliptic else None
+
+    def content(self, reading: Reading) -> list[str]:
+        """What a message is about: its words beyond the field it asks, places and fillers. Words the guide never
+        uses (批下来, 截到) say how the user talks, not what about; a single character says too little; a number
+        ("一共25个人") is about the user."""
+        known = self.assistant.searcher.known_terms
+        return [t for t in reading.result.terms if t in known and len(t) >= 2 and t not in self._asking
+                and t not in self._places and not set(t) & FUNCTION_CHARS and not _NUMERIC.match(t)]
 
     def _same_frame(self, reading: Reading, current: int, content: Sequence[str]) -> int | None:
         """After 企业吸纳重点群体, "招的要是退役士兵呢" changes one thing and keeps the rest: of the entries ranking

@@ -41,6 +41,7 @@ class SelectionWeights:
     number: float = 0.2  # it repeats a number of the question
     reference: float = 1.5  # taken off a line that only names a document (unless the basis is asked)
     quantity: float = 1.0  # it has a number in the unit of a quantity the question states (30只 → 100只以上)
+    formula: float = 2.0  # it is a formula or a conversion rule, and the question asks how a figure is worked out
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,18 @@ class Numbers:
 
     values: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
+    calculation: bool = False  # "限额咋算": how a figure is worked out — a formula answers it
 
 
 def question_numbers(text: str) -> Numbers:
     return Numbers(tuple(_NUMBER.findall(text)),
                    tuple(dict.fromkeys([*(_UNIT_SAME.get(u, u) for _, u in _QUANTITY.findall(text)),
-                                        *(["项"] if _COUNTED.search(text) else [])])))
+                                        *(["项"] if _COUNTED.search(text) else [])])),
+                   bool(_HOW_COMPUTED.search(text)))
+
+
+_HOW_COMPUTED = re.compile(r"(?:怎么|咋|如何|怎样)(?:算|计算|换算|折算)|计算方法|计算公式|算法")
+_FORMULA = re.compile(r"[=＝÷×]|公式|按月换算|换算")
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,8 @@ class Selector:
             if any(re.search(_DIMENSION.get(unit) or r"[\d一二两三四五六七八九十]\s*" + re.escape(unit), u.text)
                    for unit in numbers.units):
                 score += w.quantity
+            if numbers.calculation and _FORMULA.search(u.text):
+                score += w.formula  # "才干了5个月，限额咋算": the rule that works it out, not the yearly figure
             if _REFERENCE.match(u.text) and "basis" not in fields:
                 score -= w.reference  # a document's name is where a rule comes from, not the rule
             ranked.append(Ranked(u, score))

@@ -346,3 +346,19 @@ def test_a_part_of_a_policy_document_is_found_by_its_name_after_another_entry(co
     # 个人创业担保贷款 is item 19 of the 民营企业发展奖励措施, not the 小微企业 loan under discussion
     _, reply = play(conv, "小微企业创业担保贷款能贷多少", "个人创业担保贷款呢 最多贷多少")
     assert "30万元" in reply
+
+
+def test_how_a_figure_is_worked_out_is_answered_with_the_formula(conv):
+    (reply,) = play(conv, "退役士兵自己开的店 才开了3个月 今年的减免限额怎么算")
+    assert "实际经营月数" in reply
+
+
+def test_x_ne_with_a_phone_request_asks_the_last_question_again_and_the_phone(conv):
+    _, reply = play(conv, "小巨人企业资产负债率有啥要求", "那省级专精特新呢 顺便给个电话")
+    assert reply.startswith("【创新型中小企业和专精特新中小企业】") and "0483-8335975" in reply
+    assert "咨询电话" in reply and len(reply.split("\n")) > 3
+
+
+def test_a_clause_about_a_fact_word_is_about_the_entry_whose_title_holds_it(conv):
+    (reply,) = play(conv, "严重违法失信名单要满多久才能申请提前移出？行政处罚公示的呢")
+    assert reply.count("【") == 2
