@@ -12,7 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from knowledge.vocab import facts as load_facts
 from knowledge.vocab import form_facts
-from policybot.profile import UNKNOWN, mentions, merge, valid_value
+from policybot.profile import UNKNOWN, mentions, merge, the_rest_unknown, valid_value
 
 from .safety import SafeAction
 from .service import conversation
@@ -34,6 +34,8 @@ def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any
         if isinstance(start, int) and isinstance(end, int) \
                 and any(a <= start and end <= b and b - a > end - start for a, b in spans):
             continue  # the lookup's 大学 inside the words' 大学生: the longer spelling says what is meant
+        if isinstance(start, int) and isinstance(end, int) and the_rest_unknown(text, start, end):
+            continue  # "其他不清楚": the rest is unknown, not the sector 其他
         if key in facts and value is not None:
             checked = valid_value(facts[key], value)
             if checked is not None:

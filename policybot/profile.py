@@ -73,6 +73,11 @@ _REST_WORDS = {"其他", "其它", "别的"}
 _THE_REST = re.compile(r"的?[都也还]?(?:不清楚|不知道|不太清楚|没有|没了|没啥|都没|不详)")
 
 
+def the_rest_unknown(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] the 其他 of "其他的不清楚" (the rest is unknown) rather than a value?"""
+    return text[start:end] in _REST_WORDS and bool(_THE_REST.match(text, end))
+
+
 def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = None) -> dict[str, Any]:
     """The facts a message states. `requested` is the fact the bot just asked for: a bare 是/没有/2 answers it,
     and a group named without saying whose it is goes to it."""
@@ -100,7 +105,7 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
         if m.fact in negated or (m.fact == "hires" and m.value == "退役士兵" and "is_veteran" in negated
                                  and not _HIRING.search(text[max(0, m.start - 8): m.start])):
             continue
-        if _THE_REST.match(text, m.end) and text[m.start:m.end] in _REST_WORDS:
+        if the_rest_unknown(text, m.start, m.end):
             continue  # "其他的不清楚": the rest is unknown, not the sector 其他
         veteran = (m.fact == "is_veteran" and m.value is True) or (m.fact == "hires" and m.value == "退役士兵")
         if m.fact in ("owner_groups", "hires") or veteran:

@@ -251,3 +251,15 @@ async def test_a_question_without_a_question_mark_in_the_form_is_not_taken_as_fa
     events = await ActionAnswer().run(dispatcher, Tracker.from_dict(data), DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert "hires" not in slots and "36个月" in dispatcher.messages[0]["text"]
+
+
+async def test_the_nlu_s_other_sector_in_the_rest_unknown_is_not_taken():
+    data = json.loads((TRACKERS / "match_stopped.json").read_text(encoding="utf-8"))
+    text = "老板不是退伍的，其他不清楚"
+    at = text.index("其他")
+    data["latest_message"] = {"text": text, "intent": {"name": "stop", "confidence": 0.9},
+                              "entities": [{"entity": "sector", "value": "其他", "start": at, "end": at + 2}]}
+    dispatcher = CollectingDispatcher()
+    events = await ActionMatchPolicies().run(dispatcher, Tracker.from_dict(data), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "sector" not in slots and slots.get("is_veteran") is False
