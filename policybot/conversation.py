@@ -146,8 +146,16 @@ class Conversation:
         if several:
             return self._several(reading, several, fields, region, state)
         side_by_side = self.separate_questions(corrected)
-        if side_by_side:
+        if len({e for _, e in side_by_side}) >= 2:
             return self._each([(a.read(q), e, None) for q, e in side_by_side], region)
+        if side_by_side and not fields and side_by_side[0][1] == (self.follow_up_entry(reading, state) or
+                                                                  reading.result.hits[0].entry):
+            # "…机制 召集人是谁 办公室设哪": two questions the field cues do not name, about one entry — each
+            # clause's own sentences
+            e = side_by_side[0][1]
+            answer = a.answer(reading, entry=e, fields=fields, region=region,
+                              parts=[a.read(q) for q, _ in side_by_side])
+            return self._reply(answer, state, region, keep_options=e == state.policy)
         parts = split_parts(corrected)
         if len(parts) >= 2 and reading.scope.covered:
             reply = self._parts(reading, parts, fields, region, state)
@@ -253,8 +261,8 @@ class Conversation:
     def separate_questions(self, text: str) -> list[tuple[str, int]]:
         """"失业保险费率现在多少 工伤保险四类行业呢": questions side by side, each about an entry of its own — the
         one it names, or the best one when the clause's words are in its title; else the one the clause before
-        is about. A clause that asks nothing heads the next one ("科技型中小企业，职工最多多少人"). [] unless two
-        or more entries are asked about."""
+        is about. A clause that asks nothing heads the next one ("科技型中小企业，职工最多多少人"). [] for one
+        question."""
         clauses = [c for c in _CLAUSE_END.split(text) if c]
         if len(clauses) < 2:
             return []
@@ -284,7 +292,7 @@ class Conversation:
                 out.append((q, out[-1][1]))  # "带啥东西": about the entry the clause before is about
             else:
                 return []
-        return out if len({e for _, e in out}) >= 2 else []
+        return out
 
     def _parts(self, reading: Reading, parts: list[str], fields: list[str], region: str | None,
                state: State) -> Reply | None:
@@ -344,7 +352,7 @@ class Conversation:
             # … or one whose entry the search puts far ahead, asked more than eligibility ("房产税还要交吗" after
             # 六税两费, which lists 房产税 among others).
             here_score = next((h.score for h in hits if h.entry == current), 0.0)
-            beyond_eligibility = not set(reading.fields) <= {"scope", "conditions"}
+            beyond_eligibility = not reading.fields or not set(reading.fields) <= {"scope", "conditions"}
 
             def about(hit) -> bool:
                 text, name = normalise_text(reading.text), hit.named

@@ -362,3 +362,8 @@ def test_x_ne_with_a_phone_request_asks_the_last_question_again_and_the_phone(co
 def test_a_clause_about_a_fact_word_is_about_the_entry_whose_title_holds_it(conv):
     (reply,) = play(conv, "严重违法失信名单要满多久才能申请提前移出？行政处罚公示的呢")
     assert reply.count("【") == 2
+
+
+def test_two_questions_about_one_entry_without_field_words_get_a_sentence_each(conv):
+    (reply,) = play(conv, "融资协调工作机制 召集人是哪位 办公室放哪了")
+    assert reply.count("【") == 1 and "孟和" in reply and "设在盟发展改革委" in reply
