@@ -29,7 +29,7 @@ def occurrences(text: str, sub: str):
 
 @dataclass(frozen=True)
 class FieldCue:
-    field: str
+    fields: tuple[str, ...]  # one field; two for a double cue ("什么标准": the criteria and the rate)
     cue: str
     start: int
 
@@ -44,29 +44,24 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
     for word in fields.not_cues:  # 新材料 is a trade, not 材料 to hand in
         q = q.replace(word, "＿" * len(word))
     cues = sorted(
-        [*((cue, key) for key, f in fields.fields.items() for cue in f.cues),
-         *((cue, "+".join(kinds)) for cue, kinds in fields.double_cues.items())], key=lambda c: -len(c[0])
+        [*((cue, (key,)) for key, f in fields.fields.items() for cue in f.cues),
+         *fields.double_cues.items()], key=lambda c: -len(c[0])
     )
     taken = [False] * len(q)
     found: list[FieldCue] = []
-    for cue, key in cues:
+    for cue, keys in cues:
         for start in occurrences(q, cue):
             end = start + len(cue)
             if any(taken[start:end]):
                 continue
             for i in range(start, end):
                 taken[i] = True
-            found.append(FieldCue(key, cue, start))
+            found.append(FieldCue(keys, cue, start))
     if not found:
         return []
     # Rank: longest cue first (most specific wording), then the field priority.
-    found.sort(key=lambda c: (-len(c.cue), _PRIORITY.index(c.field) if c.field in _PRIORITY else 99))
-    ordered: list[str] = []
-    for c in found:
-        for f in c.field.split("+"):  # a double cue ("什么标准": the criteria and the rate) asks for both
-            if f not in ordered:
-                ordered.append(f)
-    return ordered
+    found.sort(key=lambda c: (-len(c.cue), _PRIORITY.index(c.fields[0]) if c.fields[0] in _PRIORITY else 99))
+    return list(dict.fromkeys(f for c in found for f in c.fields))
 
 
 # Colloquial spellings of question words, read as the standard ones before field cues are matched.

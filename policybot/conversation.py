@@ -147,14 +147,14 @@ class Conversation:
             return self._several(reading, several, fields, region, state)
         side_by_side = self.separate_questions(corrected)
         if len({e for _, e in side_by_side}) >= 2:
-            return self._each([(a.read(q), e, None) for q, e in side_by_side], region)
+            return self._each([(r, e, None) for r, e in side_by_side], region)
         if side_by_side and not fields and side_by_side[0][1] == (self.follow_up_entry(reading, state) or
                                                                   reading.result.hits[0].entry):
             # "…机制 召集人是谁 办公室设哪": two questions the field cues do not name, about one entry — each
             # clause's own sentences
             e = side_by_side[0][1]
             answer = a.answer(reading, entry=e, fields=fields, region=region,
-                              parts=[a.read(q) for q, _ in side_by_side])
+                              parts=[r for r, _ in side_by_side])
             return self._reply(answer, state, region, keep_options=e == state.policy)
         parts = split_parts(corrected)
         if len(parts) >= 2 and reading.scope.covered:
@@ -258,7 +258,7 @@ class Conversation:
                    "field": ",".join(first.asked) or None, "options": list(dict.fromkeys(e for _, e, _ in asked))}
         return Reply(text, [], updates, first)
 
-    def separate_questions(self, text: str) -> list[tuple[str, int]]:
+    def separate_questions(self, text: str) -> list[tuple[Reading, int]]:
         """"失业保险费率现在多少 工伤保险四类行业呢": questions side by side, each about an entry of its own — the
         one it names, or the best one when the clause's words are in its title; else the one the clause before
         is about. A clause that asks nothing heads the next one ("科技型中小企业，职工最多多少人"). [] for one
@@ -275,7 +275,7 @@ class Conversation:
             head = ""
         if len(questions) < 2:
             return []
-        out: list[tuple[str, int]] = []
+        out: list[tuple[Reading, int]] = []
         terms = self.assistant.composer.terms_of
         for q in questions:
             reading = self.assistant.read(q)
@@ -283,13 +283,13 @@ class Conversation:
             named = [h for h in hits if h.named]
             topic = set(self.content(reading))
             if named:
-                out.append((q, named[0].entry))
+                out.append((reading, named[0].entry))
             elif out and self._share(sorted(topic), out[-1][1]) >= FOLLOW_SHARE:
-                out.append((q, out[-1][1]))  # "…历史遗留问题 多久能办完 小微企业收费不": still that entry's words
+                out.append((reading, out[-1][1]))  # "…历史遗留问题 多久能办完 小微企业收费不": still that entry's words
             elif hits and topic & terms(self.assistant.records[hits[0].entry].title):
-                out.append((q, hits[0].entry))  # "工伤保险四类行业呢": its words are an entry's title words
+                out.append((reading, hits[0].entry))  # "工伤保险四类行业呢": its words are an entry's title words
             elif out:
-                out.append((q, out[-1][1]))  # "带啥东西": about the entry the clause before is about
+                out.append((reading, out[-1][1]))  # "带啥东西": about the entry the clause before is about
             else:
                 return []
         return out

@@ -168,15 +168,29 @@ async def test_a_failing_action_apologises_instead_of_crashing(monkeypatch):
     assert messages[0]["text"] == SORRY and slots == {}
 
 
-async def test_facts_said_with_the_stop_count():
-    data = json.loads((TRACKERS / "match_stopped.json").read_text(encoding="utf-8"))
-    data["latest_message"] = {"text": "小型企业，做运输的，别的没了", "intent": {"name": "stop", "confidence": 0.9},
-                              "entities": []}
+def saying(name: str, text: str, intent: str, confidence: float = 0.9, entities=(), active_loop=None,
+           **intent_extra) -> Tracker:
+    """The tracker `name` with `text` as its latest message (and the active loop replaced when given)."""
+    data = json.loads((TRACKERS / name).read_text(encoding="utf-8"))
+    if active_loop is not None:
+        data["active_loop"] = active_loop
+    data["latest_message"] = {"text": text, "entities": list(entities),
+                              "intent": {"name": intent, "confidence": confidence, **intent_extra}}
+    return Tracker.from_dict(data)
+
+
+async def act(action, tracker: Tracker):
+    """The messages and slot events of running `action` on `tracker`, and all its events."""
     dispatcher = CollectingDispatcher()
-    events = await ActionMatchPolicies().run(dispatcher, Tracker.from_dict(data), DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}, events
+
+
+async def test_facts_said_with_the_stop_count():
+    messages, slots, _ = await act(ActionMatchPolicies(),
+                                   saying("match_stopped.json", "小型企业，做运输的，别的没了", "stop"))
     assert slots["enterprise_size"] == "小型" and slots["sector"] == "交通运输"
-    assert "企业规模：小型" in dispatcher.messages[0]["text"]
+    assert "企业规模：小型" in messages[0]["text"]
 
 
 async def test_a_lookup_match_inside_a_longer_fact_word_is_not_taken():
@@ -193,73 +207,45 @@ async def test_a_lookup_match_inside_a_longer_fact_word_is_not_taken():
 
 
 async def test_facts_said_with_the_stop_leave_the_form_to_the_stop_rule():
-    data = json.loads((TRACKERS / "form_stop.json").read_text(encoding="utf-8"))
-    data["latest_message"] = {"text": "小型企业，就这些", "intent": {"name": "stop", "confidence": 0.9}, "entities": []}
-    dispatcher = CollectingDispatcher()
-    events = await ValidateProfileForm().run(dispatcher, Tracker.from_dict(data), DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    _, slots, _ = await act(ValidateProfileForm(), saying("form_stop.json", "小型企业，就这些", "stop"))
     assert "enterprise_size" not in slots  # nothing filled: the form rejects the turn, rules.yml stops it
 
 
 async def test_a_stop_outside_the_questions_lists_what_fits_when_facts_are_known():
-    data = json.loads((TRACKERS / "match_stopped.json").read_text(encoding="utf-8"))
-    data["active_loop"] = {}
-    data["latest_message"] = {"text": "做交通运输的，其他都不清楚", "intent": {"name": "stop", "confidence": 0.9},
-                              "entities": []}
-    dispatcher = CollectingDispatcher()
-    events = await ActionStop().run(dispatcher, Tracker.from_dict(data), DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert slots["sector"] == "交通运输" and "行业：交通运输" in dispatcher.messages[0]["text"]
+    messages, slots, _ = await act(ActionStop(), saying("match_stopped.json", "做交通运输的，其他都不清楚", "stop",
+                                                        active_loop={}))
+    assert slots["sector"] == "交通运输" and "行业：交通运输" in messages[0]["text"]
 
 
 async def test_a_bare_stop_with_nothing_known_is_only_acknowledged():
-    data = json.loads((TRACKERS / "question.json").read_text(encoding="utf-8"))
-    data["latest_message"] = {"text": "算了", "intent": {"name": "stop", "confidence": 0.9}, "entities": []}
-    dispatcher = CollectingDispatcher()
-    events = await ActionStop().run(dispatcher, Tracker.from_dict(data), DOMAIN)
-    assert events == [] and dispatcher.messages[0]["response"] == "utter_anything_else"
+    messages, _, events = await act(ActionStop(), saying("question.json", "算了", "stop"))
+    assert events == [] and messages[0]["response"] == "utter_anything_else"
 
 
 async def test_a_statement_in_the_form_that_uses_the_guide_s_words_is_taken_as_facts():
     # 公示 asks for a result elsewhere; said without a question word in the profile questions it is a fact
-    data = json.loads((TRACKERS / "form_question.json").read_text(encoding="utf-8"))
-    data["latest_message"] = {"text": "前年挨过罚，公示上现在还能查到", "intent": {"name": "ask_policy", "confidence": 0.8},
-                              "entities": []}
-    dispatcher = CollectingDispatcher()
-    events = await ActionAnswer().run(dispatcher, Tracker.from_dict(data), DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert slots.get("credit_issue") == "行政处罚公示" and "记下了" in dispatcher.messages[0]["text"]
+    messages, slots, _ = await act(ActionAnswer(), saying("form_question.json", "前年挨过罚，公示上现在还能查到",
+                                                          "ask_policy", 0.8))
+    assert slots.get("credit_issue") == "行政处罚公示" and "记下了" in messages[0]["text"]
 
 
 async def test_a_question_the_words_made_of_an_answer_fills_nothing_in_the_form():
     # the classifier guessed "inform" (鸵鸟 is a sector); the intent check made it a question: the form leaves
     # it to the answer action instead of taking 鸵鸟产业 as the answer
-    data = json.loads((TRACKERS / "form_question.json").read_text(encoding="utf-8"))
-    data["latest_message"] = {"text": "顺带问下 养鸵鸟的补贴一年最多给多少", "entities": [],
-                              "intent": {"name": "ask_amount", "confidence": 0.1, "checked_from": "inform"}}
-    dispatcher = CollectingDispatcher()
-    events = await ValidateProfileForm().run(dispatcher, Tracker.from_dict(data), DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    _, slots, _ = await act(ValidateProfileForm(), saying("form_question.json", "顺带问下 养鸵鸟的补贴一年最多给多少",
+                                                          "ask_amount", 0.1, checked_from="inform"))
     assert "sector" not in slots
 
 
 async def test_a_question_without_a_question_mark_in_the_form_is_not_taken_as_facts():
-    data = json.loads((TRACKERS / "form_question.json").read_text(encoding="utf-8"))
-    data["latest_message"] = {"text": "顺便问下 招脱贫人口的减税能享受多长时间", "entities": [],
-                              "intent": {"name": "ask_timelimit", "confidence": 0.5}}
-    dispatcher = CollectingDispatcher()
-    events = await ActionAnswer().run(dispatcher, Tracker.from_dict(data), DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert "hires" not in slots and "36个月" in dispatcher.messages[0]["text"]
+    messages, slots, _ = await act(ActionAnswer(), saying("form_question.json", "顺便问下 招脱贫人口的减税能享受多长时间",
+                                                          "ask_timelimit", 0.5))
+    assert "hires" not in slots and "36个月" in messages[0]["text"]
 
 
 async def test_the_nlu_s_other_sector_in_the_rest_unknown_is_not_taken():
-    data = json.loads((TRACKERS / "match_stopped.json").read_text(encoding="utf-8"))
     text = "老板不是退伍的，其他不清楚"
     at = text.index("其他")
-    data["latest_message"] = {"text": text, "intent": {"name": "stop", "confidence": 0.9},
-                              "entities": [{"entity": "sector", "value": "其他", "start": at, "end": at + 2}]}
-    dispatcher = CollectingDispatcher()
-    events = await ActionMatchPolicies().run(dispatcher, Tracker.from_dict(data), DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    _, slots, _ = await act(ActionMatchPolicies(), saying(
+        "match_stopped.json", text, "stop", entities=[{"entity": "sector", "value": "其他", "start": at, "end": at + 2}]))
     assert "sector" not in slots and slots.get("is_veteran") is False
