@@ -42,6 +42,11 @@ LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long 
 LIST_CHARS = 360  # a list announced by a quoted sentence ("…留存备查：") is quoted up to this many characters more
 ASKED_MAX = 3  # fields one question may ask ("最多贷多少 多长时间 新招人要占多少比例")
 LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the best one
+# a sentence worded like the best one (difflib ratio) in a sibling sub-part, ranked this close, is a second path
+PARALLEL_WORDING = 0.5
+PARALLEL_CLOSE = 0.2
+PARALLEL_RANKS = 4
+PARALLEL_CHARS = 20
 PHONES_SHOWN = 2  # phones under a short answer, unless phones were asked for
 REPLY_BYTES = 2000  # WeChat carries at most 2,048 bytes of text in one reply
 DETAIL = "详细内容"
@@ -493,6 +498,7 @@ class Composer:
         if not asked and not specific and r.kind == "service":
             return self._overview_lead(r, terms, result, numbers)
         chosen: list[Ranked] = []
+        paths: set[Unit] = set()
         for f in (asked or [None]):
             if f == "contact":
                 continue
@@ -513,6 +519,12 @@ class Composer:
                     continue
                 picks.append(rk)
                 size += len(rk.unit.text)
+            twin = self._parallel(picks[0], ranked)
+            if twin is not None:
+                # two paths of one procedure that differ by a detail (受理 in 5 or in 3 working days, by who imposed
+                # the penalty): both, each under its sub-part's heading, rather than a guess between them
+                picks = sorted([picks[0], twin], key=lambda rk: rk.unit.position)
+                paths.update({picks[0].unit, twin.unit})
             if f in VALUE_FIELDS and not any(has_shape(rk.unit.text, f) for rk in picks):
                 # a question for an amount, a date or a duration gets one, the best-ranked that has it
                 valued = next((rk for rk in ranked if has_shape(rk.unit.text, f)), None)
@@ -558,8 +570,25 @@ class Composer:
                 if all(rk.unit.section != s for rk in chosen) and len(s.text) <= 80:
                     return [f"{self._heading(s)}：{s.text}"] + [rk.unit.text for rk in chosen], \
                         [s] + [rk.unit.section for rk in chosen]
-        texts = list(dict.fromkeys(rk.unit.text for rk in chosen))  # two sub-lists may open with the same item
+        # two sub-lists may open with the same item
+        texts = list(dict.fromkeys(f"{rk.unit.block}：{rk.unit.text}" if rk.unit in paths else rk.unit.text
+                                   for rk in chosen))
         return texts, list(dict.fromkeys(rk.unit.section for rk in chosen))
+
+    @staticmethod
+    def _parallel(lead: Ranked, ranked: Sequence[Ranked]) -> Ranked | None:
+        """The sentence that says the same as `lead` for a sibling sub-part of its section, when it ranks as high:
+        the question did not tell the two paths apart."""
+        if not lead.unit.block or len(lead.unit.text) < PARALLEL_CHARS:
+            return None  # ("组长：…" under each group is a list's line, not a path)
+        for rk in ranked[:PARALLEL_RANKS]:
+            u = rk.unit
+            if rk.score < lead.score - PARALLEL_CLOSE:
+                break
+            if u.section == lead.unit.section and u.block and u.block != lead.unit.block \
+                    and SequenceMatcher(None, u.text, lead.unit.text, autojunk=False).ratio() >= PARALLEL_WORDING:
+                return rk
+        return None
 
     def _enumeration(self, r: Record, rest: str) -> tuple[list[str], list[Section]] | None:
         """"五篇大文章指的是哪几块": the part of the document whose heading the question quotes, as the list of its

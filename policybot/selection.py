@@ -51,6 +51,12 @@ class Unit:
     text: str
     section: Section
     position: int  # order in the entry
+    block: str = ""  # the sub-part heading it sits under in its section ("（二）修复其他部门作出的行政处罚信息")
+
+
+# "（二）…": a sub-part of a section; its first sentence heads the sentences under it
+_BLOCK = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_BLOCK_HEAD = re.compile(r"^[^。；;]+")
 
 
 def units_of(record: Record) -> list[Unit]:
@@ -58,16 +64,19 @@ def units_of(record: Record) -> list[Unit]:
     for s in record.sections:
         if s.kind == "contact":
             continue
+        block = ""
         for line in s.text.split("\n"):
             line = line.strip()
             if not line:
                 continue
+            if _BLOCK.match(line):
+                block = _BLOCK_HEAD.match(line).group(0)
             if _HEADLINE.match(line):
                 continue
             for m in _SENTENCE.finditer(line):
                 piece = m.group(0).strip()
                 if len(re.sub(r"\W", "", piece)) >= 2:
-                    out.append(Unit(piece, s, len(out)))
+                    out.append(Unit(piece, s, len(out), block if piece != block else ""))
     return out
 
 

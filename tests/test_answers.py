@@ -155,3 +155,20 @@ def test_running_back_and_forth_is_the_guide_s_errand(assistant):
 def test_papers_not_ready_in_time_is_the_guide_s_promise_to_complete_later(assistant):
     answer = assistant.ask("企业移出经营异常名录 年度报表一时交不上怎么办")
     assert answer.policy == 43 and "15个工作日" in answer.answer
+
+
+def test_two_paths_that_differ_by_a_detail_are_both_given_under_their_headings(assistant):
+    # entry 51 states the 受理 time twice: 5 working days for a penalty of the market regulator (（一）), 3 for one
+    # of another department (（二）); a question that does not say which gets both, each under its path
+    text = assistant.ask("信用修复一件事 提交申请后几天受理 几天出决定").answer
+    assert "5个工作日" in text and "3个工作日" in text
+    first, second = text.index("（一）修复市场监管部门"), text.index("（二）修复其他部门")
+    assert first < text.index("5个工作日") < second < text.index("3个工作日")
+
+
+def test_sentences_know_the_sub_part_they_sit_under(assistant):
+    from policybot.selection import units_of
+    units = units_of(assistant.record(51))
+    three = next(u for u in units if "3个工作日内决定是否受理" in u.text)
+    assert three.block.startswith("（二）修复其他部门作出的行政处罚信息")
+    assert all(not u.block for u in units if u.section.heading.startswith("一、"))
