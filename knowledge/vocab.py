@@ -227,6 +227,7 @@ class Dialogue:
     detail: tuple[str, ...]
     all_materials: tuple[str, ...]
     all_phones: tuple[str, ...]
+    in_doubt: tuple[str, ...]
     smalltalk_max_chars: int
 
 
@@ -236,7 +237,7 @@ def load_dialogue(path: Path = DIALOGUE_FILE) -> Dialogue:
         raise AnnotationError(str(path), "expected a mapping")
     words = {}
     for key in ("bot", "handoff", "stop", "more", "switch", "aside", "matching", "detail", "all_materials",
-                "all_phones"):
+                "all_phones", "in_doubt"):
         value = data.get(key)
         if not isinstance(value, list) or not value:
             raise AnnotationError(str(path), f"{key} must be a non-empty list of words")

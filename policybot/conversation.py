@@ -404,8 +404,12 @@ class Conversation:
         uses (批下来, 截到) say how the user talks, not what about; a single character says too little; a number
         ("一共25个人") is about the user."""
         known = self.assistant.searcher.known_terms
+        seg = self.assistant.index.segmenter
+        # "有问题打哪个电话": in case of questions — its 问题 names nothing
+        doubt = {t for w in self.dialogue.in_doubt if w in reading.text for t in seg.terms(w)}
         return [t for t in reading.result.terms if t in known and len(t) >= 2 and t not in self._asking
-                and t not in self._places and not set(t) & FUNCTION_CHARS and not _NUMERIC.match(t)]
+                and t not in self._places and t not in doubt and not set(t) & FUNCTION_CHARS
+                and not _NUMERIC.match(t)]
 
     def _same_frame(self, reading: Reading, current: int, content: Sequence[str]) -> int | None:
         """After 企业吸纳重点群体, "招的要是退役士兵呢" changes one thing and keeps the rest: of the entries ranking

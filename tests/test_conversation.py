@@ -367,3 +367,9 @@ def test_a_clause_about_a_fact_word_is_about_the_entry_whose_title_holds_it(conv
 def test_two_questions_about_one_entry_without_field_words_get_a_sentence_each(conv):
     (reply,) = play(conv, "融资协调工作机制 召集人是哪位 办公室放哪了")
     assert reply.count("【") == 1 and "孟和" in reply and "设在盟发展改革委" in reply
+
+
+def test_in_case_of_questions_asks_the_entry_under_discussion_for_its_phone(conv):
+    # "有问题" says when the user will call, not what about: entry 49's 历史遗留问题 is not meant
+    _, reply = play(conv, "科技型中小企业评价入库要什么条件", "有问题的话打哪个电话")
+    assert "0483-8331872" in reply and "第18项" in reply and "不动产" not in reply
