@@ -42,8 +42,10 @@ LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long 
 LIST_CHARS = 360  # a list announced by a quoted sentence ("…留存备查：") is quoted up to this many characters more
 ASKED_MAX = 3  # fields one question may ask ("最多贷多少 多长时间 新招人要占多少比例")
 LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the best one
-# a sentence worded like the best one (difflib ratio) in a sibling sub-part, ranked this close, is a second path
-PARALLEL_WORDING = 0.5
+# a sentence worded like the best one (difflib ratio, lengths this alike) in a sibling sub-part, ranked this close,
+# is a second path
+PARALLEL_WORDING = 0.6
+PARALLEL_LENGTH = 0.75
 PARALLEL_CLOSE = 0.2
 PARALLEL_RANKS = 4
 PARALLEL_CHARS = 20
@@ -355,7 +357,7 @@ class Composer:
         entry: int | None = None,
         *,
         all_phones: bool = False,
-        parts: Sequence[tuple[str, SearchResult]] = (),
+        parts: Sequence[tuple[str, SearchResult, Sequence[str]]] = (),
     ) -> Answer:
         """A chat-sized answer from the chosen entry (the top hit unless `entry` is given, e.g. a follow-up): the
         sentences that answer the question first, then at most two phones (the user's 旗区 first; all of them
@@ -373,8 +375,10 @@ class Composer:
         if parts:
             # a question about two things of one entry ("个人和企业分别…"): each part's sentences in turn
             body, quoted = [], []
-            for part, part_result in parts:
-                b, q = self.lead(r, part, part_result, asked)
+            for part, part_result, part_fields in parts:
+                # each part asks its own field where it names one ("成立几年，负债率不能超过多少")
+                own = [f for f in part_fields if f in self.fields.fields][:ASKED_MAX]
+                b, q = self.lead(r, part, part_result, own or asked)
                 body.extend(x for x in b if x not in body)
                 quoted.extend(x for x in q if x not in quoted)
         else:
@@ -585,7 +589,9 @@ class Composer:
             u = rk.unit
             if rk.score < lead.score - PARALLEL_CLOSE:
                 break
+            shorter, longer = sorted((len(u.text), len(lead.unit.text)))
             if u.section == lead.unit.section and u.block and u.block != lead.unit.block \
+                    and shorter >= PARALLEL_LENGTH * longer \
                     and SequenceMatcher(None, u.text, lead.unit.text, autojunk=False).ratio() >= PARALLEL_WORDING:
                 return rk
         return None

@@ -107,7 +107,7 @@ class Assistant:
         if detail:
             return self.composer.detail(reading.text, reading.result, reading.scope, wanted, region, entry=entry)
         return self.composer.compose(reading.text, reading.result, reading.scope, wanted, region, entry=entry,
-                                     all_phones=all_phones, parts=[(p.text, p.result) for p in parts])
+                                     all_phones=all_phones, parts=[(p.text, p.result, p.fields) for p in parts])
 
     def understand(self, question: str) -> Understanding:
         return Understanding(detect_fields(question, self.fields), detect_region(question, self.facts["region"]))

@@ -148,14 +148,18 @@ class Conversation:
         side_by_side = self.separate_questions(corrected)
         if len({e for _, e in side_by_side}) >= 2:
             return self._each([(r, e, None) for r, e in side_by_side], region)
-        if side_by_side and not fields and side_by_side[0][1] == (self.follow_up_entry(reading, state) or
+        if side_by_side and side_by_side[0][1] == (self.follow_up_entry(reading, state) or
                                                                   reading.result.hits[0].entry):
             # "…机制 召集人是谁 办公室设哪": two questions the field cues do not name, about one entry — each
             # clause's own sentences
             e = side_by_side[0][1]
-            answer = a.answer(reading, entry=e, fields=fields, region=region,
-                              parts=[r for r, _ in side_by_side])
-            return self._reply(answer, state, region, keep_options=e == state.policy)
+            whole = a.answer(reading, entry=e, fields=fields, region=region) if fields else None
+            if whole is None or self._unanswered([r for r, _ in side_by_side], e, whole):
+                # (with field words, only when the question read whole leaves a clause unanswered:
+                # "小巨人要成立几年，资产负债率不能超过多少")
+                answer = a.answer(reading, entry=e, fields=fields, region=region,
+                                  parts=[r for r, _ in side_by_side])
+                return self._reply(answer, state, region, keep_options=e == state.policy)
         parts = split_parts(corrected)
         if len(parts) >= 2 and reading.scope.covered:
             reply = self._parts(reading, parts, fields, region, state)
@@ -293,6 +297,19 @@ class Conversation:
             else:
                 return []
         return out
+
+    def _unanswered(self, clauses: Sequence[Reading], entry: int, answer: Answer) -> bool:
+        """Is there a clause whose own subject (its words beyond the entry's name and the field asked, that no
+        other clause says) the answer's sentences do not mention?"""
+        composer = self.assistant.composer
+        record = self.assistant.records[entry]
+        said = composer.terms_of("".join(answer.lead))
+        own = [set(self.content(rd)) & composer.specific_terms(record, rd.result.terms) for rd in clauses]
+        for i, mine in enumerate(own):
+            distinct = mine - set().union(*(o for j, o in enumerate(own) if j != i))
+            if distinct and not distinct & said:
+                return True
+        return False
 
     def _parts(self, reading: Reading, parts: list[str], fields: list[str], region: str | None,
                state: State) -> Reply | None:

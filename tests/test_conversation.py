@@ -373,3 +373,14 @@ def test_in_case_of_questions_asks_the_entry_under_discussion_for_its_phone(conv
     # "有问题" says when the user will call, not what about: entry 49's 历史遗留问题 is not meant
     _, reply = play(conv, "科技型中小企业评价入库要什么条件", "有问题的话打哪个电话")
     assert "0483-8331872" in reply and "第18项" in reply and "不动产" not in reply
+
+
+def test_stacking_in_colloquial_words_finds_the_stacking_rule(conv):
+    _, reply = play(conv, "个体户个税减半征收有上限吗", "跟我别的个税优惠能一块用吗")
+    assert "叠加享受" in reply
+
+
+def test_each_clause_of_one_entry_is_answered_when_the_question_read_whole_leaves_one_out(conv):
+    # read whole, "最高多少" asks one figure; the clause about how long the firm has existed gets its own sentence
+    (reply,) = play(conv, "专精特新小巨人 成立要满几年 资产负债率最高多少")
+    assert "3年" in reply and "70%" in reply
