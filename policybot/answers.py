@@ -49,6 +49,7 @@ PARALLEL_LENGTH = 0.75
 PARALLEL_CLOSE = 0.2
 PARALLEL_RANKS = 4
 PARALLEL_CHARS = 20
+SUBJECT_RANKS = 6  # how far down the ranking the sentence that speaks of the question's own words is looked for
 PHONES_SHOWN = 2  # phones under a short answer, unless phones were asked for
 REPLY_BYTES = 2000  # WeChat carries at most 2,048 bytes of text in one reply
 DETAIL = "详细内容"
@@ -486,7 +487,9 @@ class Composer:
                     ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector,
                                                 question_numbers(question), specific)
                     best = next((rk for rk in ranked if rk.unit.section not in sections), None)
-                    if best is not None and ranked and best.score >= ranked[0].score - LEAD_CLOSE:
+                    if best is None or not ranked or best.score < ranked[0].score - LEAD_CLOSE:
+                        best = self._speaking_of(specific, body, ranked)
+                    if best is not None:
                         body.append(best.unit.text)
                         sections = [*sections, best.unit.section]
                 if asked[0] == "deadline":
@@ -534,6 +537,9 @@ class Composer:
                 valued = next((rk for rk in ranked if has_shape(rk.unit.text, f)), None)
                 if valued is not None:
                     picks.append(valued)
+            spoken = self._speaking_of(specific, [rk.unit.text for rk in picks], ranked)
+            if spoken is not None:
+                picks.append(spoken)
             chosen.extend(rk for rk in picks if rk not in chosen)
         if chosen:
             # the leading list item is quoted under its headings ("四、高端人才（D类）"), unless they are quoted;
@@ -578,6 +584,15 @@ class Composer:
         texts = list(dict.fromkeys(f"{rk.unit.block}：{rk.unit.text}" if rk.unit in paths else rk.unit.text
                                    for rk in chosen))
         return texts, list(dict.fromkeys(rk.unit.section for rk in chosen))
+
+    def _speaking_of(self, specific: set[str], body: Sequence[str], ranked: Sequence[Ranked]) -> Ranked | None:
+        """When the sentences chosen for the asked field leave the question's own subject unsaid ("要不要跟企业签
+        协议" answered with the amount), the best-ranked sentence that speaks of it, to follow them."""
+        said = {t for t in specific if not t.isdigit()}
+        if not said or any(self.terms_of(text) & said for text in body):
+            return None
+        return next((rk for rk in ranked[:SUBJECT_RANKS] if self.terms_of(rk.unit.text) & said
+                     and rk.unit.text not in body), None)
 
     @staticmethod
     def _parallel(lead: Ranked, ranked: Sequence[Ranked]) -> Ranked | None:

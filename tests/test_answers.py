@@ -42,7 +42,8 @@ def test_region_given_by_the_caller_overrides_the_order(assistant):
 
 @pytest.mark.parametrize("question", ["护照在哪里办理", "今天阿拉善天气怎么样", "帮我写一首关于沙漠的诗",
                                       "我们出口的货 退税款多久能退下来", "公司想注册个商标 去哪弄",
-                                      "换了城市 社保咋转过去", "羊肉出口要办啥检疫"])
+                                      "换了城市 社保咋转过去", "羊肉出口要办啥检疫",
+                                      "被罚了五千块 能不能缓交罚款", "工人社保停缴了半年 还能补交吗"])
 def test_out_of_scope_is_said_honestly(assistant, question):
     answer = assistant.ask(question)
     assert answer.policy is None and answer.field == "none"

@@ -384,3 +384,14 @@ def test_each_clause_of_one_entry_is_answered_when_the_question_read_whole_leave
     # read whole, "最高多少" asks one figure; the clause about how long the firm has existed gets its own sentence
     (reply,) = play(conv, "专精特新小巨人 成立要满几年 资产负债率最高多少")
     assert "3年" in reply and "70%" in reply
+
+
+def test_what_comes_next_asks_for_the_process(conv):
+    _, reply = play(conv, "工业用地提高容积率不交土地款 要满足啥条件", "条件够了以后还要做什么")
+    assert "出让补充合同" in reply
+
+
+def test_the_question_s_own_subject_is_answered_beside_the_asked_field(conv):
+    # 补贴 reads as the amount; the question is whether a 协议 is needed — the sentence that speaks of it follows
+    (reply,) = play(conv, "鸵鸟中小养殖户补贴 买了200只苗子 得和养殖企业签协议不")
+    assert "代养协议" in reply
