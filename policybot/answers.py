@@ -154,7 +154,7 @@ _GOES_ON = re.compile(r"^(?:换算公式|计算公式|公式为|计算方法|具
 ENUMERATION_QUOTE = 4  # characters of a part's heading a question must repeat to ask for that part's list
 
 
-def _common_run(a: str, b: str) -> int:
+def common_run(a: str, b: str) -> int:
     """Length of the longest run of characters the two texts share."""
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return m.size
@@ -619,7 +619,7 @@ class Composer:
         best: tuple[int, Section, list[str]] | None = None
         for sec in r.sections:
             heads = [_SENTENCE_END.split(b[0], 1)[0] for b in split_blocks(sec.text) if _SUB.match(b[0])]
-            quoted = _common_run(said, normalise_text(_NAMED_DOCUMENT.sub("", sec.heading)))
+            quoted = common_run(said, normalise_text(_NAMED_DOCUMENT.sub("", sec.heading)))
             if len(heads) >= 2 and quoted >= ENUMERATION_QUOTE and (best is None or quoted > best[0]):
                 best = (quoted, sec, heads)
         if best is not None:

@@ -13,10 +13,10 @@ from dataclasses import field as dc_field
 from typing import Any, Sequence
 
 from index.query import entry_names, named_entries
-from index.segment import normalise_text
+from index.segment import normalise_text, title_core
 from knowledge.vocab import Dialogue, Fact, form_facts, is_question, load_dialogue
 
-from .answers import Answer, contact_lines, fit, order_contacts, short_name, split_blocks
+from .answers import Answer, common_run, contact_lines, fit, order_contacts, short_name, split_blocks
 from .assistant import Assistant, Reading
 from .matcher import assess, match as match_profile
 from .parts import split_parts
@@ -31,6 +31,7 @@ FRAME_GAP = 1.0  # "X呢" may take an entry this far below the top one when it k
 NAMED_LEAD = 0.8  # a named entry this far ahead of the one under discussion is the subject, though it mentions the name
 LEAVE_DOCUMENT = 1.0  # how far another entry must lead a policy document under discussion to take a follow-up
 FRAME_TITLES = 4  # a title word shared by more titles than this says nothing of a frame
+FRAME_RUN = 5  # characters another entry's name must share in one run with the current title to keep its frame
 HANDOFF_ENTRY = 56  # 关于建立民营企业诉求解决帮办代办工作机制的通知
 MAX_MATCHES_SHOWN = 6
 MAX_OPTIONS = 5
@@ -47,6 +48,8 @@ _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,12}呢(?:[？?。！!，,\s]|$)")
 # "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
+# "个人的呢", "那省级的呢": the thing that changes
+_CHANGED = re.compile(r"^(?:那|那么|那要是|要是)?([^，,？?。\s的]{2,12}?)的?呢")
 _NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")  # "不是小微的呢": the other case
 _APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"  # "能申请专精特新中小企业吗": what is applied for
 _NUMERIC = re.compile(r"^[\d.%]+$")
@@ -385,6 +388,11 @@ class Conversation:
             if others:
                 return others[0].entry
             return current
+        changed = _CHANGED.match(normalise_text(reading.question))
+        if elliptic and changed:
+            framed = self._named_in_frame(changed.group(1), current)
+            if framed is not None:
+                return framed  # "个人的呢" after 小微企业创业担保贷款: 个人创业担保贷款 is a name of entry 53
         content = self.content(reading)
         if not content:
             return current  # "办下来要多久", "电话呢": a question about the entry under discussion
@@ -427,6 +435,17 @@ class Conversation:
         return [t for t in reading.result.terms if t in known and len(t) >= 2 and t not in self._asking
                 and t not in self._places and t not in doubt and not set(t) & FUNCTION_CHARS
                 and not _NUMERIC.match(t)]
+
+    def _named_in_frame(self, thing: str, current: int) -> int | None:
+        """The entry that goes by the current entry's name with the changed thing in it: after 小微企业创业担保贷款,
+        "个人的呢" names 个人创业担保贷款 (an alias of entry 53)."""
+        own = normalise_text(title_core(self.assistant.records[current].title))
+        if len(thing) < 2 or thing in own:
+            return None
+        for entry, names in self._names.items():
+            if entry != current and any(thing in name and common_run(name, own) >= FRAME_RUN for name in names):
+                return entry
+        return None
 
     def _same_frame(self, reading: Reading, current: int, content: Sequence[str]) -> int | None:
         """After 企业吸纳重点群体, "招的要是退役士兵呢" changes one thing and keeps the rest: of the entries ranking

@@ -395,3 +395,9 @@ def test_the_question_s_own_subject_is_answered_beside_the_asked_field(conv):
     # 补贴 reads as the amount; the question is whether a 协议 is needed — the sentence that speaks of it follows
     (reply,) = play(conv, "鸵鸟中小养殖户补贴 买了200只苗子 得和养殖企业签协议不")
     assert "代养协议" in reply
+
+
+def test_the_changed_thing_in_the_current_name_names_another_entry(conv):
+    # 个人 + 创业担保贷款 is what entry 53 is also called (个人创业担保贷款)
+    _, reply = play(conv, "小微企业创业担保贷款要新招多少人", "那个人的呢 额度多少")
+    assert "30万元" in reply and "第53项" in reply
