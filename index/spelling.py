@@ -17,7 +17,8 @@ How a run of Chinese characters is read:
   so (same toneless syllable; z/zh, c/ch, s/sh, n/l, -n/-ng; an aspiration pair such as zh/ch), or — for spans of
   three characters or more — in two characters that both sound the same (fuzzy homophones from four on);
 * the changed characters must be unplaced ones, and a two-character span must be unplaced as a whole (截到, 打到
-  stay). A span made only of real words is changed only when the change is an exact homophone and at least three
+  stay) — unless the wrong homophone made a word with the next character and left its neighbour unplaced
+  (容|机率 for 容积率): then an exact homophone of a word the guide's text uses, with two characters staying. A span made only of real words is changed only when the change is an exact homophone and at least three
   characters stay (不动产等级 → 不动产登记; 我们, 真人, 截止 stay);
 * characters that look alike but sound different (资全 for 资金) have a fallback: a span of four characters or more
   whose only guide word of that outline the guide uses at least FALLBACK_MIN_COUNT times, at a high cost;
@@ -75,6 +76,7 @@ FUNCTION_CHAR_FREQ = 50_000  # a character standing alone this often is a word (
 FALLBACK_MIN_LEN = 4
 FALLBACK_MIN_COUNT = 5
 MIN_ANCHOR = 3  # unchanged characters needed to change a span made of real words
+STRANDED_MIN_COUNT = 2  # a placed character changes only towards a word the guide's text itself uses this often
 
 jieba.setLogLevel(logging.WARNING)
 _general_lock = threading.Lock()
@@ -302,10 +304,16 @@ class Speller:
         options: dict[str, tuple[float, int]] = {}
         # one character changed
         for i in range(length):
-            if not (free[i] or explained):
+            # a placed character may change only in a span with an unplaced one, to a same-sounding one, with
+            # two characters staying: the wrong homophone made a word of its own and left its neighbour alone
+            # (容|机率 for 容积率)
+            stranded = not free[i] and not explained and length - 1 >= MIN_LEN
+            if not (free[i] or explained or stranded):
                 continue
             for word in self._masked.get(span[:i] + "\0" + span[i + 1 :], ()):
                 cost = _sound_cost(span[i], word[i], self._reading[word][i])
+                if stranded and (cost > SAME_SOUND or self.vocabulary[word] < STRANDED_MIN_COUNT):
+                    continue
                 if cost == UNRELATED:
                     if explained or not self._look_alike_ok(span, i):
                         continue
