@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Sequence
 
+from pypinyin import lazy_pinyin
+
 from index.query import entry_names, named_entries
 from index.segment import normalise_text, title_core
 from knowledge.vocab import Dialogue, Fact, form_facts, is_question, load_dialogue
@@ -529,8 +531,17 @@ class Conversation:
         return bool(named_entries(corrected, list(self.assistant.records.values()), self._names))
 
     def facts_in(self, text: str, requested: str | None = None) -> dict[str, Any]:
-        """The facts a message states, read after spelling correction ("养陀鸟的" is 鸵鸟产业)."""
-        return extract_facts(self.assistant.correct(text), self.facts, requested)
+        """The facts a message states, read after spelling correction ("养陀鸟的" is 鸵鸟产业) and with the
+        synonyms that are other spellings of a word written as the guide writes them ("养驼鸟的")."""
+        return extract_facts(self._spelled(self.assistant.correct(text)), self.facts, requested)
+
+    def _spelled(self, text: str) -> str:
+        seg = self.assistant.index.segmenter
+        for word in set(seg.words(text)):
+            canonical = seg.synonyms.get(word, word)
+            if canonical != word and len(canonical) == len(word) and lazy_pinyin(canonical) == lazy_pinyin(word):
+                text = text.replace(word, canonical)
+        return text
 
     def acknowledge(self, facts: dict[str, Any]) -> Reply:
         said = "；".join(describe(k, v) for k, v in facts.items())

@@ -21,7 +21,9 @@ NONE_WORDS = ("没有", "都没有", "都不是", "没招", "没雇", "无", "�
 YES_WORDS = ("是的", "是", "对", "对的", "嗯", "有", "当过", "是啊")
 NO_WORDS = ("不是", "没有", "否", "没当过", "不", "没")
 # Words before a group that make it people the business hires, not the owner.
-_HIRING = re.compile(r"(招|雇|聘|吸纳|员工|职工|用了|招用|招收)[^，。,.;；]{0,6}$")
+_HIRING = re.compile(r"(招|雇|聘|吸纳|员工|职工|用了|招用|招收)[^，。,.;；]{0,10}$")
+# how far before a group the words that say it is hired may stand ("招了几个今年毕业的大学生")
+HIRING_REACH = 12
 _OWNER = re.compile(r"(我是|本人是|本人|我们是|老板是|自己是)[^，。,.;；]{0,4}$")
 _OPTION_NUMBERS = re.compile(r"^\s*(\d+(?:\s*[,，、和及 ]\s*\d+)*)\s*$")
 
@@ -103,7 +105,7 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
     previous_hired: int | None = None
     for m in found:
         if m.fact in negated or (m.fact == "hires" and m.value == "退役士兵" and "is_veteran" in negated
-                                 and not _HIRING.search(text[max(0, m.start - 8): m.start])):
+                                 and not _HIRING.search(text[max(0, m.start - HIRING_REACH): m.start])):
             continue
         if the_rest_unknown(text, m.start, m.end):
             continue  # "其他的不清楚": the rest is unknown, not the sector 其他
@@ -111,8 +113,9 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
         if m.fact in ("owner_groups", "hires") or veteran:
             # A group (大学生, 退伍军人 …) is the owner unless the words before it say it is hired —
             # or the bot just asked whom the business hires.
-            before = text[max(0, m.start - 8) : m.start]
-            hired = bool(_HIRING.search(before)) or (requested == "hires" and not _OWNER.search(before))
+            before = text[max(0, m.start - HIRING_REACH) : m.start]
+            # (the owner's words right before the group outweigh hiring words further back: "招了3个脱贫户 老板是大学生")
+            hired = (bool(_HIRING.search(before)) or requested == "hires") and not _OWNER.search(before)
             if not hired and previous_hired is not None and _JOINED_ON.search(text[previous_hired:m.start]) \
                     and not _OWNER.search(text[previous_hired:m.start]):
                 hired = True  # "招了2个脱贫户，还有个应届大学生": the group goes on the list it joins

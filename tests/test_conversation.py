@@ -401,3 +401,8 @@ def test_the_changed_thing_in_the_current_name_names_another_entry(conv):
     # 个人 + 创业担保贷款 is what entry 53 is also called (个人创业担保贷款)
     _, reply = play(conv, "小微企业创业担保贷款要新招多少人", "那个人的呢 额度多少")
     assert "30万元" in reply and "第53项" in reply
+
+
+def test_facts_are_read_through_a_synonym_that_is_another_spelling(conv):
+    # 驼鸟 is how many write 鸵鸟 (synonyms.yml): the sector is read as the guide names it
+    assert conv.facts_in("我们合作社是养驼鸟的 规模小")["sector"] == "鸵鸟产业"
