@@ -36,6 +36,7 @@ FRAME_TITLES = 4  # a title word shared by more titles than this says nothing of
 FRAME_RUN = 5  # characters another entry's name must share in one run with the current title to keep its frame
 HANDOFF_ENTRY = 56  # 关于建立民营企业诉求解决帮办代办工作机制的通知
 MAX_MATCHES_SHOWN = 6
+PROFILE_CONTEXT = ("credit_issue", "sector", "entity_type")  # facts that may be what a question is about
 MAX_OPTIONS = 5
 _JOINED = re.compile(r"和|与|跟|及|以及|还有|分别|各|、|还是")
 _INTAKE = re.compile(r"免跑腿|蒙企通|个工作日")  # the sentences of the 诉求受理 paragraph a caller needs
@@ -147,6 +148,14 @@ class Conversation:
             fields = [*state.fields, "contact"]  # "节水的呢 顺便给个电话": the last question again, and the phone
         region = understood.region or state.region
         reading = a.read(text, fields=fields, corrected=corrected)
+        if not reading.scope.covered and reading.scope.topic is None and state.policy is None:
+            # "移出来一般要几天" while telling the profile questions 被列进经营异常名录了: what the user said of
+            # the business is what the question is about
+            said = "，".join(self._profile_words(state.profile))
+            if said:
+                within = a.read(f"{said}，{text}", fields=fields, corrected=f"{said}，{corrected}")
+                if within.scope.covered:
+                    reading = within
         several = self.named_pair(reading)
         if several:
             return self._several(reading, several, fields, region, state)
@@ -350,6 +359,17 @@ class Conversation:
         updates = {"region": region, "offered": [], "policy": first.policy,
                    "field": ",".join(first.asked) or None, "options": list(groups)}
         return Reply(fit("\n\n".join(x.answer for x in answers)), [], updates, first)
+
+    @staticmethod
+    def _profile_words(profile: dict[str, Any]) -> list[str]:
+        """The guide's words for what the user said of the business that can be a question's subject: its
+        credit trouble, its trade, an entity type other than a company."""
+        words = []
+        for key in PROFILE_CONTEXT:
+            value = profile.get(key)
+            if isinstance(value, str) and value not in (UNKNOWN, "无", "其他", "企业"):
+                words.append(value)
+        return words
 
     def follow_up_entry(self, reading: Reading, state: State, elliptic: bool = False) -> int | None:
         """The entry the message is about when the conversation decides it: the entry under discussion for a

@@ -50,12 +50,21 @@ class ScopeDecision:
 _COUNTED_PEOPLE = re.compile(r"[\d一二两三四五六七八九十几多]+\s*个人")
 
 
+GAP = "…"  # in a keyword: up to GAP_CHARS characters of anything
+GAP_CHARS = 6
+
+
 def neighbouring_topic(question: str, topics: list[Topic]) -> tuple[Topic, str] | None:
     # "招了4个人 社保…" counts people: its 个人 is no one's own affairs
     text = re.sub(r"\s+", "", _COUNTED_PEOPLE.sub("", question.lower()))
     for topic in topics:
         for keyword in topic.keywords:
-            if keyword in text:
+            if GAP in keyword:
+                # "专利…多少钱": the words in order, a few characters apart ("申请个发明专利大概要花多少钱")
+                found = re.search(f".{{0,{GAP_CHARS}}}".join(map(re.escape, keyword.split(GAP))), text)
+                if found:
+                    return topic, found.group(0)
+            elif keyword in text:
                 return topic, keyword
     return None
 

@@ -43,7 +43,8 @@ def test_region_given_by_the_caller_overrides_the_order(assistant):
 @pytest.mark.parametrize("question", ["护照在哪里办理", "今天阿拉善天气怎么样", "帮我写一首关于沙漠的诗",
                                       "我们出口的货 退税款多久能退下来", "公司想注册个商标 去哪弄",
                                       "换了城市 社保咋转过去", "羊肉出口要办啥检疫",
-                                      "被罚了五千块 能不能缓交罚款", "工人社保停缴了半年 还能补交吗"])
+                                      "被罚了五千块 能不能缓交罚款", "工人社保停缴了半年 还能补交吗",
+                                      "注册一个实用新型专利 一般要多少钱"])
 def test_out_of_scope_is_said_honestly(assistant, question):
     answer = assistant.ask(question)
     assert answer.policy is None and answer.field == "none"
@@ -173,3 +174,9 @@ def test_sentences_know_the_sub_part_they_sit_under(assistant):
     three = next(u for u in units if "3个工作日内决定是否受理" in u.text)
     assert three.block.startswith("（二）修复其他部门作出的行政处罚信息")
     assert all(not u.block for u in units if u.section.heading.startswith("一、"))
+
+
+def test_a_patent_the_guide_counts_is_not_the_patent_office_s_business(assistant):
+    # "专利…多少钱" is a neighbouring topic; the patents an entry's conditions count are the guide's own
+    answer = assistant.ask("国家高新技术企业认定 对发明专利有啥要求")
+    assert answer.policy == 17 and "没有涉及" not in answer.answer

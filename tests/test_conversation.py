@@ -406,3 +406,11 @@ def test_the_changed_thing_in_the_current_name_names_another_entry(conv):
 def test_facts_are_read_through_a_synonym_that_is_another_spelling(conv):
     # 驼鸟 is how many write 鸵鸟 (synonyms.yml): the sector is read as the guide names it
     assert conv.facts_in("我们合作社是养驼鸟的 规模小")["sector"] == "鸵鸟产业"
+
+
+def test_what_the_user_said_of_the_business_is_the_subject_of_a_bare_question(conv):
+    # no entry under discussion, only the profile: "列入严重违法失信名单" makes "多久能移出来" a question about it
+    state = State(profile={"credit_issue": "严重违法失信名单", "entity_type": "企业"})
+    reply = conv.answer("那我们多久能移出来", state)
+    assert "没有涉及" not in reply.text and "严重违法失信" in reply.text
+    assert "没有涉及" in conv.answer("那我们多久能移出来", State()).text  # nothing said: nothing to go on
