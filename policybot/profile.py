@@ -104,12 +104,11 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
         out[key] = value
     previous_hired: int | None = None
     for m in found:
-        if m.fact in negated or (m.fact == "hires" and m.value == "退役士兵" and "is_veteran" in negated
-                                 and not _HIRING.search(text[max(0, m.start - HIRING_REACH): m.start])):
+        veteran = (m.fact == "is_veteran" and m.value is True) or (m.fact == "hires" and m.value == "退役士兵")
+        if m.fact in negated and not veteran:
             continue
         if the_rest_unknown(text, m.start, m.end):
             continue  # "其他的不清楚": the rest is unknown, not the sector 其他
-        veteran = (m.fact == "is_veteran" and m.value is True) or (m.fact == "hires" and m.value == "退役士兵")
         if m.fact in ("owner_groups", "hires") or veteran:
             # A group (大学生, 退伍军人 …) is the owner unless the words before it say it is hired —
             # or the bot just asked whom the business hires.
@@ -119,6 +118,8 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
             if not hired and previous_hired is not None and _JOINED_ON.search(text[previous_hired:m.start]) \
                     and not _OWNER.search(text[previous_hired:m.start]):
                 hired = True  # "招了2个脱贫户，还有个应届大学生": the group goes on the list it joins
+            if not hired and (m.fact in negated or veteran and "is_veteran" in negated):
+                continue  # "老板不是退役士兵": the denial, not a hire ("…还有两个退役士兵" after 招了 is one)
             if hired:
                 previous_hired = m.end
             group = "退役士兵" if veteran else m.value

@@ -91,3 +91,8 @@ def test_facts_are_read_after_spelling_correction(assistant):
     from policybot.conversation import Conversation
     conv = Conversation(assistant, load_facts())
     assert conv.facts_in("农民专业合作社 在阿右旗 养陀鸟的")["sector"] == "鸵鸟产业"
+
+
+def test_a_hired_group_joined_to_a_list_counts_though_the_owner_was_denied_it():
+    assert extract_facts("老板没当过兵 雇了两个失业的 另外还有个退伍兵", FACTS) == {
+        "is_veteran": False, "hires": ["失业人员", "退役士兵"]}
