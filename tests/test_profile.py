@@ -94,5 +94,5 @@ def test_facts_are_read_after_spelling_correction(assistant):
 
 
 def test_a_hired_group_joined_to_a_list_counts_though_the_owner_was_denied_it():
-    assert extract_facts("老板没当过兵 雇了两个失业的 另外还有个退伍兵", FACTS) == {
+    assert extract_facts("老板不是退伍军人 招了仨失业人员 还有俩退役士兵", FACTS) == {
         "is_veteran": False, "hires": ["失业人员", "退役士兵"]}
