@@ -379,7 +379,9 @@ class Composer:
             for part, part_result, part_fields in parts:
                 # each part asks its own field where it names one ("成立几年，负债率不能超过多少")
                 own = [f for f in part_fields if f in self.fields.fields][:ASKED_MAX]
-                b, q = self.lead(r, part, part_result, own or asked)
+                # a part that names no field is not about the other parts' fields ("…能牵头报不，找谁问"): its own
+                # words decide
+                b, q = self.lead(r, part, part_result, own)
                 body.extend(x for x in b if x not in body)
                 quoted.extend(x for x in q if x not in quoted)
         else:

@@ -167,9 +167,10 @@ class Conversation:
             # "…机制 召集人是谁 办公室设哪": two questions the field cues do not name, about one entry — each
             # clause's own sentences
             e = side_by_side[0][1]
+            clauses = [r for r, _ in side_by_side]
             whole = a.answer(reading, entry=e, fields=fields, region=region) if fields else None
-            if whole is None or self._unanswered([r for r, _ in side_by_side], e, whole):
-                # (with field words, only when the question read whole leaves a clause unanswered:
+            if whole is None or not asks_again(text) and self._unanswered(clauses, e, whole):
+                # (clauses asking the same field are read whole, unless that leaves a clause unanswered:
                 # "小巨人要成立几年，资产负债率不能超过多少")
                 answer = a.answer(reading, entry=e, fields=fields, region=region,
                                   parts=[r for r, _ in side_by_side])
@@ -286,7 +287,7 @@ class Conversation:
             return []
         questions, head = [], ""
         for c in clauses:
-            if not (is_question(c) or self.assistant.understand(c).fields):
+            if not self._asks(c):
                 head += c + "，"
                 continue
             questions.append(head + c)
@@ -313,10 +314,12 @@ class Conversation:
         return out
 
     def _unanswered(self, clauses: Sequence[Reading], entry: int, answer: Answer) -> bool:
-        """Is there a clause whose own subject (its words beyond the entry's name and the field asked, that no
-        other clause says) the answer's sentences do not mention?"""
+        """Is there a clause whose field the answer did not take up, or whose own subject (its words beyond the
+        entry's name and the field asked, that no other clause says) the answer's sentences do not mention?"""
         composer = self.assistant.composer
         record = self.assistant.records[entry]
+        if any(set(rd.fields) - {"contact"} - set(answer.asked) for rd in clauses):
+            return True  # a field one clause asks the question read whole did not
         said = composer.terms_of("".join(answer.lead))
         own = [set(self.content(rd)) & composer.specific_terms(record, rd.result.terms) for rd in clauses]
         for i, mine in enumerate(own):
@@ -324,6 +327,16 @@ class Conversation:
             if distinct and not distinct & said:
                 return True
         return False
+
+    def _asks(self, clause: str) -> bool:
+        """Does the clause ask something — a question word, or a field's cue outside the names of entries it
+        says ("创业担保贷款" names a loan and asks nothing)?"""
+        if is_question(clause):
+            return True
+        bare = normalise_text(clause)
+        for name in named_entries(bare, list(self.assistant.records.values()), self._names).values():
+            bare = bare.replace(name, "")
+        return bool(self.assistant.understand(bare).fields)
 
     def _parts(self, reading: Reading, parts: list[str], fields: list[str], region: str | None,
                state: State) -> Reply | None:

@@ -17,7 +17,7 @@ _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 # "1.报名登记", "（二）申请材料：", "收费标准：" head what follows; they answer nothing
 _HEADLINE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）.．、]\s*[^\d，。；：:]{0,8}|[^，。；：:]{0,10}[：:])$")
 _FEE = re.compile(r"免收|免缴|不收费|免费|无需缴纳|\d+(?:\.\d+)?元")
-_REFERENCE = re.compile(r"^\d{0,2}[.．、]?\s*《[^》]+》[^，。；]{0,12}[。；;]?$")  # a line that only names a document
+_REFERENCE = re.compile(r"^\d{0,2}[.．、]?\s*《[^》]+》[^，。；]{0,24}[。；;]?$")  # a line that only names a document
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{4}年|截止|截至|之前|以前|前将|每年")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:元|%|倍)|[一二三四五六七八九十百千]+万元|免征|减半|不收费|免收")

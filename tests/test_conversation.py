@@ -414,3 +414,14 @@ def test_what_the_user_said_of_the_business_is_the_subject_of_a_bare_question(co
     reply = conv.answer("那我们多久能移出来", state)
     assert "没有涉及" not in reply.text and "严重违法失信" in reply.text
     assert "没有涉及" in conv.answer("那我们多久能移出来", State()).text  # nothing said: nothing to go on
+
+
+def test_a_clause_without_field_words_is_answered_beside_a_phone_clause(conv):
+    # read whole, "电话多少" is all the question asks; the first clause asks whether a new firm may lead
+    (reply,) = play(conv, "科技计划项目 刚成立三个月的公司能当牵头单位吗，电话多少")
+    assert "1年以上" in reply and "0483-8331216" in reply
+
+
+def test_a_clause_whose_field_the_whole_reading_drops_is_answered(conv):
+    (reply,) = play(conv, "工业用地想提高容积率 还要补地价不，归哪个部门管")
+    assert "不再增收土地价款" in reply and "自然资源部门" in reply
