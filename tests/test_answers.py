@@ -44,7 +44,7 @@ def test_region_given_by_the_caller_overrides_the_order(assistant):
                                       "我们出口的货 退税款多久能退下来", "公司想注册个商标 去哪弄",
                                       "换了城市 社保咋转过去", "羊肉出口要办啥检疫",
                                       "被罚了五千块 能不能缓交罚款", "工人社保停缴了半年 还能补交吗",
-                                      "注册一个实用新型专利 一般要多少钱"])
+                                      "注册一个实用新型专利 一般要多少钱", "想买台收割机 国家有补贴吗"])
 def test_out_of_scope_is_said_honestly(assistant, question):
     answer = assistant.ask(question)
     assert answer.policy is None and answer.field == "none"

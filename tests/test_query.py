@@ -16,7 +16,7 @@ REGION = load_facts()["region"]
     ("结果在哪里公示", "result"), ("需要满足哪些条件", "conditions"), ("个体户能申请吗", "scope"),
     ("这税能免吗", "amount"), ("开个店减税吗", "amount"), ("申报时填哪张表", "materials"),
     ("留存备查的有哪些", "materials"), ("员工得有多少人", "conditions"), ("这个税还用交吗", "amount"),
-    ("投资额得多少以上", "conditions"),
+    ("投资额得多少以上", "conditions"), ("车船税要交不", "amount"), ("这个补助去哪申报", "process"),
 ])
 def test_detect_fields(question, field):
     assert detect_fields(question, FIELDS)[0] == field
