@@ -433,7 +433,9 @@ class Composer:
     def _lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
               ) -> tuple[list[str], list[Section]]:
         if asked and asked[0] == "contact" and len(asked) == 1:
-            return [], []
+            if r.contacts:
+                return [], []
+            asked = ["agency"]  # no phone printed for it: who handles it is what the guide can say
         if asked and asked[0] == "amount" and _HOW_MUCH.search(question) and not r.sections_of("amount") \
                 and not any(has_shape(u.text, "amount") for u in self.selector.units(r)):
             # "崇军贷额度多少": the entry states no amount at all — say so rather than quote a neighbouring line

@@ -53,6 +53,8 @@ _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
 # "个人的呢", "那省级的呢": the thing that changes
 _CHANGED = re.compile(r"^(?:那|那么|那要是|要是)?([^，,？?。\s的]{2,12}?)的?呢")
+_THEN = re.compile(r"^(?:那|那么|那要是|那如果)")
+OPENING_CHARS = 6  # "那" and a name starting this near the opening of a message is what the message turns to
 _NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")  # "不是小微的呢": the other case
 _APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"  # "能申请专精特新中小企业吗": what is applied for
 _NUMERIC = re.compile(r"^[\d.%]+$")
@@ -225,9 +227,9 @@ class Conversation:
         topic = [t for t in self.topic_terms(rest) if len(t) >= 2 and t in self.assistant.searcher.known_terms]
         return {} if topic else facts
 
-    def _fitting_sibling(self, reading: Reading, state: State) -> int | None:
-        """When the best entry is for another kind of business than the user said they run (企业 vs 个体工商户
-        versions of one service), the close entry that is for theirs."""
+    def _fitting_sibling(self, reading: Reading, state: State, chosen: int | None = None) -> int | None:
+        """When the best entry (or the one `chosen`) is for another kind of business than the user said they run
+        (企业 vs 个体工商户 versions of one service), the close entry that is for theirs."""
         said = extract_facts(reading.text, self.facts).get("entity_type")  # "开了个个体户" in this very message
         entity = said or state.profile.get("entity_type")
         hits = reading.result.hits
@@ -236,10 +238,11 @@ class Conversation:
         def fits(entry: int) -> bool:
             allowed = self.assistant.records[entry].audience.restrict.get("entity_type")
             return not allowed or entity in allowed
-        if fits(hits[0].entry):
+        best = next((h for h in hits if h.entry == chosen), hits[0]) if chosen is not None else hits[0]
+        if fits(best.entry):
             return None
-        for h in hits[1:4]:
-            if fits(h.entry) and hits[0].score - h.score <= SIBLING_GAP:
+        for h in hits[:4]:
+            if h.entry != best.entry and fits(h.entry) and best.score - h.score <= SIBLING_GAP:
                 return h.entry
         return None
 
@@ -411,7 +414,10 @@ class Conversation:
 
             def about(hit) -> bool:
                 text, name = normalise_text(reading.text), hit.named
+                # "那省级的专精特新中小企业，得先是啥企业": 那 and the name at the opening turn to it
+                turned = bool(_THEN.match(text)) and 0 <= text.find(name) <= OPENING_CHARS
                 return bool(asks_again(reading.question) or re.search(_APPLY_FOR + re.escape(name), text)
+                            or turned
                             or beyond_eligibility and (text.startswith(name) or hit.score - here_score >= NAMED_LEAD))
             # "那专精特新中小企业，被列入经营异常名录了还能报不": of two names, the one whose entry mentions the
             # other is the subject; the other is a condition of it
@@ -421,7 +427,8 @@ class Conversation:
                 return subject[0].entry
             others = [h for h in named if h.entry != current and (h.named not in text_here or about(h))]
             if others:
-                return others[0].entry
+                # "个体户被列入经营异常了…": the name's version for the user's kind of business
+                return self._fitting_sibling(reading, state, others[0].entry) or others[0].entry
             return current
         changed = _CHANGED.match(normalise_text(reading.question))
         if elliptic and changed:

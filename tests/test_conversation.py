@@ -425,3 +425,24 @@ def test_a_clause_without_field_words_is_answered_beside_a_phone_clause(conv):
 def test_a_clause_whose_field_the_whole_reading_drops_is_answered(conv):
     (reply,) = play(conv, "工业用地想提高容积率 还要补地价不，归哪个部门管")
     assert "不再增收土地价款" in reply and "自然资源部门" in reply
+
+
+def test_then_and_a_name_at_the_opening_turn_to_that_entry(conv):
+    # entry 5 mentions 专精特新中小企业 among its conditions; "那…专精特新中小企业，…" asks about entry 6 itself
+    _, reply = play(conv, "小巨人的主营业务收入占比要多少", "那自治区级的专精特新中小企业 申报前得先认定成啥")
+    assert "第6项" in reply and "创新型中小企业" in reply
+
+
+def test_a_named_service_is_answered_in_its_version_for_the_user_s_kind_of_business(conv):
+    _, reply = play(conv, "企业所得税小型微利企业怎么减", "我是个体户 被列入经营异常名录了 移出来要准备什么")
+    assert "第46项" in reply and "守信承诺书" in reply
+
+
+def test_who_to_ask_where_the_entry_prints_no_phone_is_who_handles_it(conv):
+    (reply,) = play(conv, "民营企业诉求 涉及两个旗区的事找谁帮办代办")
+    assert "盟民营经济发展服务局" in reply
+
+
+def test_papers_one_cannot_produce_yet_are_the_guide_s_容缺(conv):
+    (reply,) = play(conv, "移出经营异常名录 登记住所证明一时拿不出来怎么办")
+    assert "15个工作日" in reply
