@@ -161,7 +161,7 @@ class Conversation:
         several = self.named_pair(reading)
         if several:
             return self._several(reading, several, fields, region, state)
-        side_by_side = self.separate_questions(corrected)
+        side_by_side = self.separate_questions(corrected, state.policy)
         if len({e for _, e in side_by_side}) >= 2:
             return self._each([(r, e, None) for r, e in side_by_side], region)
         if side_by_side and side_by_side[0][1] == (self.follow_up_entry(reading, state) or
@@ -280,7 +280,7 @@ class Conversation:
                    "field": ",".join(first.asked) or None, "options": list(dict.fromkeys(e for _, e, _ in asked))}
         return Reply(text, [], updates, first)
 
-    def separate_questions(self, text: str) -> list[tuple[Reading, int]]:
+    def separate_questions(self, text: str, current: int | None = None) -> list[tuple[Reading, int]]:
         """"失业保险费率现在多少 工伤保险四类行业呢": questions side by side, each about an entry of its own — the
         one it names, or the best one when the clause's words are in its title; else the one the clause before
         is about. A clause that asks nothing heads the next one ("科技型中小企业，职工最多多少人"). [] for one
@@ -312,6 +312,8 @@ class Conversation:
                 out.append((reading, hits[0].entry))  # "工伤保险四类行业呢": its words are an entry's title words
             elif out:
                 out.append((reading, out[-1][1]))  # "带啥东西": about the entry the clause before is about
+            elif current is not None and self._share(sorted(topic), current) >= FOLLOW_SHARE:
+                out.append((reading, current))  # "附件上传有大小限制吗，电话多少": the entry under discussion's words
             else:
                 return []
         return out

@@ -446,3 +446,9 @@ def test_who_to_ask_where_the_entry_prints_no_phone_is_who_handles_it(conv):
 def test_papers_one_cannot_produce_yet_are_the_guide_s_容缺(conv):
     (reply,) = play(conv, "移出经营异常名录 登记住所证明一时拿不出来怎么办")
     assert "15个工作日" in reply
+
+
+def test_a_clause_in_the_words_of_the_entry_under_discussion_is_a_question_about_it(conv):
+    # neither clause names an entry; the first is in entry 19's words, so both are about it
+    _, reply = play(conv, "盟科技计划项目谁能牵头申报", "扫描件上传有大小限制没，电话多少")
+    assert "10M" in reply and "0483-8331216" in reply
