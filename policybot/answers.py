@@ -532,6 +532,12 @@ class Composer:
                 size += len(rk.unit.text)
             twin = self._parallel(picks[0], ranked)
             if twin is not None:
+                # the question names one path ("成长型的…"): that one alone
+                said = [len(self.terms_of(rk.unit.block) & terms) for rk in (picks[0], twin)]
+                if said[0] != said[1]:
+                    picks = [picks[0] if said[0] > said[1] else twin, *picks[1:]]
+                    twin = None
+            if twin is not None:
                 # two paths of one procedure that differ by a detail (受理 in 5 or in 3 working days, by who imposed
                 # the penalty): both, each under its sub-part's heading, rather than a guess between them
                 picks = sorted([picks[0], twin], key=lambda rk: rk.unit.position)
@@ -585,8 +591,8 @@ class Composer:
                     return [f"{self._heading(s)}：{s.text}"] + [rk.unit.text for rk in chosen], \
                         [s] + [rk.unit.section for rk in chosen]
         # two sub-lists may open with the same item
-        texts = list(dict.fromkeys(f"{rk.unit.block}：{rk.unit.text}" if rk.unit in paths else rk.unit.text
-                                   for rk in chosen))
+        texts = list(dict.fromkeys(f"{rk.unit.block.rstrip('：:')}：{rk.unit.text}" if rk.unit in paths
+                                   else rk.unit.text for rk in chosen))
         return texts, list(dict.fromkeys(rk.unit.section for rk in chosen))
 
     def _speaking_of(self, specific: set[str], body: Sequence[str], ranked: Sequence[Ranked]) -> Ranked | None:

@@ -452,3 +452,14 @@ def test_a_clause_in_the_words_of_the_entry_under_discussion_is_a_question_about
     # neither clause names an entry; the first is in entry 19's words, so both are about it
     _, reply = play(conv, "盟科技计划项目谁能牵头申报", "扫描件上传有大小限制没，电话多少")
     assert "10M" in reply and "0483-8331216" in reply
+
+
+def test_of_two_parallel_paths_the_one_the_question_names_is_answered(conv):
+    # items 4 of （一）引领型 and （二）成长型 read alike; "成长型" names the second sub-part
+    (reply,) = play(conv, "科技标杆企业 成长型的知识产权得有几件")
+    assert "成长型" in reply.split("\n")[0] and "10件" in reply
+
+
+def test_the_same_question_about_a_sibling_sub_part(conv):
+    _, reply = play(conv, "科技标杆企业 成长型的知识产权得有几件", "引领型的呢")
+    assert "30件" in reply
