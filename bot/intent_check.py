@@ -17,7 +17,8 @@ from knowledge.vocab import QUESTION_WORD, Dialogue, Fields
 
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "skip", "stop")
 # A yes, a no, thanks or goodbye asks nothing; with a question word (QUESTION_WORD) it is a question ("下面分几个组").
-_PLAIN = ("affirm", "deny", "thank", "goodbye", "skip", "stop")  # "要抵押不" is a question, not a "no"
+# "要抵押不" is a question, not a "no"; "国家级的呢" is no greeting
+_PLAIN = ("affirm", "deny", "thank", "goodbye", "greet", "skip", "stop")
 QUESTION = "ask_policy"
 # Essentially a choice from a numbered list: "2", "第二个", "选3", "就第4个", "点开第五个看看", "选项二" — a number
 # and words that only point at it.

@@ -36,7 +36,7 @@ def test_a_request_for_a_person_is_kept(check, text):
 
 @pytest.mark.parametrize("intent, text", [
     ("deny", "用不用申请"), ("deny", "要抵押不"), ("affirm", "成长型的呢"), ("bot_challenge", "个体户的个税是不是能减半"),
-    ("deny", "下面分几个组"), ("thank", "谢谢，那材料交到哪"),
+    ("deny", "下面分几个组"), ("thank", "谢谢，那材料交到哪"), ("greet", "盟级的呢"),
 ])
 def test_small_talk_that_asks_something_is_a_question(check, intent, text):
     assert check.checked(intent, [(intent, 0.7)], text, []) == "ask_policy"
@@ -44,7 +44,7 @@ def test_small_talk_that_asks_something_is_a_question(check, intent, text):
 
 @pytest.mark.parametrize("intent, text", [
     ("deny", "不是"), ("deny", "没有"), ("affirm", "是的"), ("thank", "好的谢谢"), ("goodbye", "拜拜"),
-    ("skip", "不清楚"), ("stop", "算了，不弄了"),
+    ("skip", "不清楚"), ("stop", "算了，不弄了"), ("greet", "你好"),
 ])
 def test_small_talk_is_kept(check, intent, text):
     assert check.checked(intent, [(intent, 0.9)], text, []) == intent
