@@ -22,6 +22,7 @@ YES_WORDS = ("是的", "是", "对", "对的", "嗯", "有", "当过", "是啊")
 NO_WORDS = ("不是", "没有", "否", "没当过", "不", "没")
 # Words before a group that make it people the business hires, not the owner.
 _HIRING = re.compile(r"(招|雇|聘|吸纳|员工|职工|用了|招用|招收)[^，。,.;；]{0,10}$")
+_DENIED = re.compile(r"(?:不是|不算|并非|没有|不属于)[^，。,.;；\s]{0,3}$")
 # how far before a group the words that say it is hired may stand ("招了几个今年毕业的大学生")
 HIRING_REACH = 12
 _OWNER = re.compile(r"(我是|本人是|本人|我们是|老板是|自己是)[^，。,.;；]{0,4}$")
@@ -113,6 +114,8 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
             # A group (大学生, 退伍军人 …) is the owner unless the words before it say it is hired —
             # or the bot just asked whom the business hires.
             before = text[max(0, m.start - HIRING_REACH) : m.start]
+            if _DENIED.search(before):
+                continue  # "也不是贫困户": a group denied is nobody's
             # (the owner's words right before the group outweigh hiring words further back: "招了3个脱贫户 老板是大学生")
             hired = (bool(_HIRING.search(before)) or requested == "hires") and not _OWNER.search(before)
             if not hired and previous_hired is not None and _JOINED_ON.search(text[previous_hired:m.start]) \

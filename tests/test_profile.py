@@ -96,3 +96,9 @@ def test_facts_are_read_after_spelling_correction(assistant):
 def test_a_hired_group_joined_to_a_list_counts_though_the_owner_was_denied_it():
     assert extract_facts("老板不是退伍军人 招了仨失业人员 还有俩退役士兵", FACTS) == {
         "is_veteran": False, "hires": ["失业人员", "退役士兵"]}
+
+
+@pytest.mark.parametrize("requested", [None, "hires"])
+def test_a_group_denied_is_nobody_s(requested):
+    # "也不是脱贫户" is neither the owner's group nor a hire, whatever fact the bot asked for
+    assert extract_facts("理事长没当过兵，也不是脱贫户，没雇人", FACTS, requested) == {"is_veteran": False, "hires": []}
