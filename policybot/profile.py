@@ -115,7 +115,10 @@ def extract_facts(text: str, facts: dict[str, Fact], requested: str | None = Non
             # or the bot just asked whom the business hires.
             before = text[max(0, m.start - HIRING_REACH) : m.start]
             if _DENIED.search(before):
-                continue  # "也不是贫困户": a group denied is nobody's
+                # "也不是贫困户": a group denied is nobody's; of the owner's groups, none so far
+                if not veteran and not _HIRING.search(before) and m.value in owner_values:
+                    out.setdefault("owner_groups", [])
+                continue
             # (the owner's words right before the group outweigh hiring words further back: "招了3个脱贫户 老板是大学生")
             hired = (bool(_HIRING.search(before)) or requested == "hires") and not _OWNER.search(before)
             if not hired and previous_hired is not None and _JOINED_ON.search(text[previous_hired:m.start]) \

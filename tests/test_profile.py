@@ -101,4 +101,5 @@ def test_a_hired_group_joined_to_a_list_counts_though_the_owner_was_denied_it():
 @pytest.mark.parametrize("requested", [None, "hires"])
 def test_a_group_denied_is_nobody_s(requested):
     # "也不是脱贫户" is neither the owner's group nor a hire, whatever fact the bot asked for
-    assert extract_facts("理事长没当过兵，也不是脱贫户，没雇人", FACTS, requested) == {"is_veteran": False, "hires": []}
+    assert extract_facts("理事长没当过兵，也不是脱贫户，没雇人", FACTS, requested) == {
+        "is_veteran": False, "owner_groups": [], "hires": []}
