@@ -530,18 +530,23 @@ class Composer:
                     continue
                 picks.append(rk)
                 size += len(rk.unit.text)
-            twin = self._parallel(picks[0], ranked)
+            lead, twin = picks[0], self._parallel(picks[0], ranked)
+            if twin is None:
+                # … or a pair of them ranking close below a sentence that shares a word or two with the question
+                lead, twin = next(((rk, t) for rk in ranked[1:PARALLEL_RANKS] if rk.score >= best - LEAD_CLOSE
+                                   for t in [self._parallel(rk, ranked)] if t is not None), (lead, None))
             if twin is not None:
                 # the question names one path ("成长型的…"): that one alone
-                said = [len(self.terms_of(rk.unit.block) & terms) for rk in (picks[0], twin)]
+                said = [len(self.terms_of(rk.unit.block) & terms) for rk in (lead, twin)]
                 if said[0] != said[1]:
-                    picks = [picks[0] if said[0] > said[1] else twin, *picks[1:]]
+                    if lead is picks[0]:
+                        picks = [lead if said[0] > said[1] else twin, *picks[1:]]
                     twin = None
             if twin is not None:
                 # two paths of one procedure that differ by a detail (受理 in 5 or in 3 working days, by who imposed
                 # the penalty): both, each under its sub-part's heading, rather than a guess between them
-                picks = sorted([picks[0], twin], key=lambda rk: rk.unit.position)
-                paths.update({picks[0].unit, twin.unit})
+                picks = sorted([lead, twin], key=lambda rk: rk.unit.position)
+                paths.update({lead.unit, twin.unit})
             if f in VALUE_FIELDS and not any(has_shape(rk.unit.text, f) for rk in picks):
                 # a question for an amount, a date or a duration gets one, the best-ranked that has it
                 valued = next((rk for rk in ranked if has_shape(rk.unit.text, f)), None)

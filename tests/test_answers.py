@@ -180,3 +180,10 @@ def test_a_patent_the_guide_counts_is_not_the_patent_office_s_business(assistant
     # "专利…多少钱" is a neighbouring topic; the patents an entry's conditions count are the guide's own
     answer = assistant.ask("国家高新技术企业认定 对发明专利有啥要求")
     assert answer.policy == 17 and "没有涉及" not in answer.answer
+
+
+def test_a_pair_of_paths_ranking_close_below_a_distractor_is_given_whole(assistant):
+    # a sentence naming the penalising department among a dozen others ranks first; the two 受理 paths just below
+    # it are what the question asks about
+    text = assistant.ask("被统计局罚了 在信用中国网站修复 几天能受理").answer
+    assert "5个工作日" in text and "3个工作日" in text and "（二）修复其他部门" in text
