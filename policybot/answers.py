@@ -22,7 +22,7 @@ from index.search import EntryHit, SearchResult
 from index.segment import Segmenter, normalise_text, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
-from .selection import Numbers, Ranked, Selector, Unit, has_shape, question_numbers
+from .selection import Numbers, Ranked, Selector, Unit, has_shape, is_formula, question_numbers
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -552,6 +552,11 @@ class Composer:
                 valued = next((rk for rk in ranked if has_shape(rk.unit.text, f)), None)
                 if valued is not None:
                     picks.append(valued)
+            if numbers.calculation and not any(is_formula(rk.unit.text) for rk in picks):
+                # "才半年，能减多少": the rule that works the figure out, beside the yearly figure
+                rule = next((rk for rk in ranked[:PARALLEL_RANKS] if is_formula(rk.unit.text)), None)
+                if rule is not None:
+                    picks.append(rule)
             spoken = self._speaking_of(specific, [rk.unit.text for rk in picks], ranked)
             if spoken is not None:
                 picks.append(spoken)

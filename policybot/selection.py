@@ -109,10 +109,12 @@ def question_numbers(text: str) -> Numbers:
     return Numbers(tuple(_NUMBER.findall(text)),
                    tuple(dict.fromkeys([*(_UNIT_SAME.get(u, u) for _, u in _QUANTITY.findall(text)),
                                         *(["项"] if _COUNTED.search(text) else [])])),
-                   bool(_HOW_COMPUTED.search(text)))
+                   bool(_HOW_COMPUTED.search(text) or _PART_OF_A_YEAR.search(text)))
 
 
 _HOW_COMPUTED = re.compile(r"(?:怎么|咋|如何|怎样)(?:算|计算|换算|折算)|计算方法|计算公式|算法")
+# "开了个个体户才半年，能减多少": less than a year — the rule that prorates the yearly figure answers it
+_PART_OF_A_YEAR = re.compile(r"(?:才|只|刚|不到|不满|没满)(?:干了|开了|经营了?|营业了?)?(?:半年|[一二两三四五六七八九十\d]{1,2}个?月)")
 _FORMULA = re.compile(r"[=＝÷×]|公式|按月换算|换算")
 
 
@@ -217,6 +219,11 @@ class Selector:
         if any(u.section.covers(f) for f in fields[1:]):
             return self.weights.second_field
         return 0.0
+
+
+def is_formula(text: str) -> bool:
+    """A formula or a conversion rule ("按月换算其减免税限额", "减免税限额=…÷12×…")."""
+    return bool(_FORMULA.search(text))
 
 
 def has_shape(text: str, field: str) -> bool:

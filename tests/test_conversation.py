@@ -463,3 +463,8 @@ def test_of_two_parallel_paths_the_one_the_question_names_is_answered(conv):
 def test_the_same_question_about_a_sibling_sub_part(conv):
     _, reply = play(conv, "科技标杆企业 成长型的知识产权得有几件", "引领型的呢")
     assert "30件" in reply
+
+
+def test_less_than_a_year_brings_the_rule_that_prorates_the_figure(conv):
+    (reply,) = play(conv, "自主就业退役士兵 个体店刚开了三个月 今年能扣减多少")
+    assert "24000元" in reply and "实际经营月数" in reply
