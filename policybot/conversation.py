@@ -107,6 +107,9 @@ class Conversation:
         self._names = {e: entry_names(r) for e, r in assistant.records.items()}
         # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
         self._places = {t for form in facts["region"].surface_forms() for t in seg.terms(form)}
+        # kinds of business as titles name them (企业, 个体工商户 …), longest first
+        self._entity_words = sorted({w for form, value in facts["entity_type"].surface_forms().items()
+                                     for w in (form, value) if isinstance(w, str)}, key=len, reverse=True)
         self._texts: dict[int, str] = {}
         # Title words that make a frame: not the ones half the titles share (企业, 政策, 项目)
         titles = [seg.terms(r.title) for r in assistant.records.values()]
@@ -183,6 +186,10 @@ class Conversation:
             if reply is not None:
                 return reply
         entry = self.follow_up_entry(reading, state, elliptic=asks_again(text) or bool(_ALSO.search(text)))
+        if entry is not None and entry == state.policy:
+            # "我还有个公司也进了异常名录…" after the 个体工商户 version: the message says whose case it is, and
+            # the same service has a version for it
+            entry = self._version_for(entry, extract_facts(reading.text, self.facts).get("entity_type"))
         if entry is not None:
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=entry == state.policy)
@@ -245,6 +252,24 @@ class Conversation:
             if h.entry != best.entry and fits(h.entry) and best.score - h.score <= SIBLING_GAP:
                 return h.entry
         return None
+
+    def _version_for(self, entry: int, entity: Any) -> int:
+        """The version of the entry's service for the kind of business named (its sibling by title), if the entry
+        is not for that kind and a version is."""
+        def fits(e: int) -> bool:
+            allowed = self.assistant.records[e].audience.restrict.get("entity_type")
+            return not allowed or entity in allowed
+        if not known(entity) or fits(entry):
+            return entry
+        return next((e for e in self.assistant.records if e != entry and fits(e)
+                     and self._service_of(e) == self._service_of(entry)), entry)
+
+    def _service_of(self, entry: int) -> str:
+        """The entry's title without the kinds of business it names: one service's versions read the same."""
+        title = normalise_text(title_core(self.assistant.records[entry].title))
+        for word in self._entity_words:
+            title = title.replace(word, "")
+        return title
 
     def named_pair(self, reading: Reading) -> list[int]:
         """Entries a question names side by side ("高企和科小分别奖多少"): two or more names joined by 和/与/跟 …"""

@@ -468,3 +468,8 @@ def test_the_same_question_about_a_sibling_sub_part(conv):
 def test_less_than_a_year_brings_the_rule_that_prorates_the_figure(conv):
     (reply,) = play(conv, "自主就业退役士兵 个体店刚开了三个月 今年能扣减多少")
     assert "24000元" in reply and "实际经营月数" in reply
+
+
+def test_a_follow_up_about_another_kind_of_business_goes_to_its_version(conv):
+    _, reply = play(conv, "个体工商户移出经营异常名录要几天", "我老婆名下有个公司也被列进去了 要准备啥材料")
+    assert "第43项" in reply and "财务报表" in reply
