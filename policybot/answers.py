@@ -46,8 +46,8 @@ LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the 
 # is a second path
 PARALLEL_WORDING = 0.6
 PARALLEL_LENGTH = 0.75
-PARALLEL_CLOSE = 0.2
-PARALLEL_RANKS = 4
+PARALLEL_CLOSE = LEAD_CLOSE  # (as close as a further sentence is quoted)
+PARALLEL_RANKS = 6
 PARALLEL_CHARS = 20
 SUBJECT_RANKS = 6  # how far down the ranking the sentence that speaks of the question's own words is looked for
 PHONES_SHOWN = 2  # phones under a short answer, unless phones were asked for
