@@ -50,6 +50,7 @@ PARALLEL_CLOSE = LEAD_CLOSE  # (as close as a further sentence is quoted)
 PARALLEL_RANKS = 6
 PARALLEL_CHARS = 20
 SUBJECT_RANKS = 6  # how far down the ranking the sentence that speaks of the question's own words is looked for
+FIELD_WORD_RANKS = 6  # how far down the sentence that uses a field's words stands in for its missing section
 PHONES_SHOWN = 2  # phones under a short answer, unless phones were asked for
 REPLY_BYTES = 2000  # WeChat carries at most 2,048 bytes of text in one reply
 DETAIL = "详细内容"
@@ -519,6 +520,10 @@ class Composer:
             # The best sentence of the asked field's sections leads; the best sentence anywhere in the entry
             # follows when it ranks higher (the answer to 是先买后补吗 sits under 补贴方式).
             in_field = [rk for rk in ranked if f is None or rk.unit.section.covers(f)]
+            if not in_field:
+                # no section of the field: the sentences that use its words (材料 kept 留存备查 among the conditions)
+                cue = self.selector.field_words.get(f, frozenset())
+                in_field = [rk for rk in ranked[:FIELD_WORD_RANKS] if self.terms_of(rk.unit.text) & cue]
             # a section that holds the field alone outranks one shared with another ("申报条件或补助标准" beside
             # "奖励（政策）标准"): the shared one is mostly the other field
             in_field = [rk for rk in in_field if rk.unit.section.kinds == (f,)] or in_field

@@ -473,3 +473,15 @@ def test_less_than_a_year_brings_the_rule_that_prorates_the_figure(conv):
 def test_a_follow_up_about_another_kind_of_business_goes_to_its_version(conv):
     _, reply = play(conv, "个体工商户移出经营异常名录要几天", "我老婆名下有个公司也被列进去了 要准备啥材料")
     assert "第43项" in reply and "财务报表" in reply
+
+
+def test_materials_kept_among_the_conditions_answer_a_materials_question(conv):
+    # entry 37 has no materials section; its conditions say which papers to keep (留存备查)
+    (reply,) = play(conv, "退役士兵开个体户减税 要留存啥证件")
+    assert "退出现役证" in reply
+
+
+def test_how_many_at_once_stays_with_the_entry_under_discussion(conv):
+    # 同时 says when, not what about: entry 19's "同时牵头承担…" is no reason to leave entry 1
+    _, reply = play(conv, "战略性新兴产业专项资金项目总投资要多少", "一个企业能同时申报几个")
+    assert "第1项" in reply and "1个项目" in reply

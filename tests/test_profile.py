@@ -19,7 +19,8 @@ def test_several_facts_in_one_message():
     ("我们公司招用了退伍兵和失业人员", {"entity_type": "企业", "hires": ["退役士兵", "失业人员"]}),
     ("被列入经营异常名录了", {"credit_issue": "经营异常名录"}),
     ("我在额济纳", {"region": "额济纳旗"}),
-    ("去年招了三个刚从学校毕业的大学生", {"hires": ["高校毕业生"]}),  # the hiring word a dozen characters back
+    ("去年招了三个刚从学校毕业的大学生", {"hires": ["高校毕业生"]}),
+    ("我们是做机械加工的", {"sector": "工业制造"}),  # the hiring word a dozen characters back
     ("招了3个脱贫户 老板是大学生", {"hires": ["脱贫人口"], "owner_groups": ["高校毕业生"]}),
 ])
 def test_whose_group_it_is_depends_on_the_words_before(text, expected):

@@ -18,7 +18,7 @@ REGION = load_facts()["region"]
     ("留存备查的有哪些", "materials"), ("员工得有多少人", "conditions"), ("这个税还用交吗", "amount"),
     ("投资额得多少以上", "conditions"), ("车船税要交不", "amount"), ("这个补助去哪申报", "process"),
     ("保险得交满几年才能领", "conditions"), ("要交够多久的社保", "conditions"),
-    ("需要提供审计报告吗", "materials"), ("身份证复印件也要吗", "materials"),
+    ("需要提供审计报告吗", "materials"), ("身份证复印件也要吗", "materials"), ("这个优惠去哪享受", "process"),
 ])
 def test_detect_fields(question, field):
     assert detect_fields(question, FIELDS)[0] == field
