@@ -113,6 +113,7 @@ class Answer:
 
 _SUB = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _SENTENCE_END = re.compile(r"(?<=[。；;])")
+_LABEL = re.compile(r"^[^：:，。]{1,12}[：:]")  # "补贴标准：" heading a quoted section
 # a sentence that spells out the one before it ("……按月换算其减免税限额。换算公式为：……")
 # List levels: 一、 > （一） > 1. > （1）. A quoted item is read under the lines that head it ("四、高端人才（D类）").
 _LEVELS = (re.compile(r"^[一二三四五六七八九十]+、"), re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
@@ -383,7 +384,10 @@ class Composer:
                 # a part that names no field is not about the other parts' fields ("…能牵头报不，找谁问"): its own
                 # words decide
                 b, q = self.lead(r, part, part_result, own)
-                body.extend(x for x in b if x not in body)
+                # what an earlier part already quoted is not quoted again, whole or sentence by sentence
+                said = "".join(body)
+                body.extend(x for x in b if x not in body and not all(
+                    piece in said for piece in _SENTENCE_END.split(_LABEL.sub("", x)) if piece.strip()))
                 quoted.extend(x for x in q if x not in quoted)
         else:
             body, quoted = self.lead(r, question, result, asked)

@@ -485,3 +485,10 @@ def test_how_many_at_once_stays_with_the_entry_under_discussion(conv):
     # 同时 says when, not what about: entry 19's "同时牵头承担…" is no reason to leave entry 1
     _, reply = play(conv, "战略性新兴产业专项资金项目总投资要多少", "一个企业能同时申报几个")
     assert "第1项" in reply and "1个项目" in reply
+
+
+def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
+    # the second part's whole section repeats the first part's sentences: they are quoted once
+    parts = [assistant.read("种苜蓿喂鸵鸟 一亩地补多少钱"), assistant.read("最少要种多少亩")]
+    text = assistant.answer(assistant.read("种苜蓿喂鸵鸟 一亩地补多少钱 最少要种多少亩"), entry=7, parts=parts).answer
+    assert text.count("每亩600元补贴") == 1 and text.count("相对集中连片种植200亩为一个补助单元") == 1
