@@ -38,7 +38,7 @@ SHORT_SECTION = 120  # an asked section this short is the answer whole, whatever
 SECTION_ANSWER = 300  # characters of a whole section given as the answer to a field question
 # … from sections up to this long; a longer one would be cut to a few of its blocks, so its best sentences lead
 WHOLE_MAX = 450
-LEAD_CHARS = 220  # the sentences an answer leads with, in characters (one long sentence is kept whole)
+LEAD_CHARS = 200  # the sentences an answer leads with, in characters (one long sentence is kept whole)
 LIST_CHARS = 360  # a list announced by a quoted sentence ("…留存备查：") is quoted up to this many characters more
 ASKED_MAX = 3  # fields one question may ask ("最多贷多少 多长时间 新招人要占多少比例")
 LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the best one
