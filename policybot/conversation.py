@@ -242,26 +242,25 @@ class Conversation:
         hits = reading.result.hits
         if not known(entity) or not hits or not reading.scope.covered:
             return None
-        def fits(entry: int) -> bool:
-            allowed = self.assistant.records[entry].audience.restrict.get("entity_type")
-            return not allowed or entity in allowed
         best = next((h for h in hits if h.entry == chosen), hits[0]) if chosen is not None else hits[0]
-        if fits(best.entry):
+        if self._fits(best.entry, entity):
             return None
         for h in hits[:4]:
-            if h.entry != best.entry and fits(h.entry) and best.score - h.score <= SIBLING_GAP:
+            if h.entry != best.entry and self._fits(h.entry, entity) and best.score - h.score <= SIBLING_GAP:
                 return h.entry
         return None
+
+    def _fits(self, entry: int, entity: Any) -> bool:
+        """Is the entry open to this kind of business?"""
+        allowed = self.assistant.records[entry].audience.restrict.get("entity_type")
+        return not allowed or entity in allowed
 
     def _version_for(self, entry: int, entity: Any) -> int:
         """The version of the entry's service for the kind of business named (its sibling by title), if the entry
         is not for that kind and a version is."""
-        def fits(e: int) -> bool:
-            allowed = self.assistant.records[e].audience.restrict.get("entity_type")
-            return not allowed or entity in allowed
-        if not known(entity) or fits(entry):
+        if not known(entity) or self._fits(entry, entity):
             return entry
-        return next((e for e in self.assistant.records if e != entry and fits(e)
+        return next((e for e in self.assistant.records if e != entry and self._fits(e, entity)
                      and self._service_of(e) == self._service_of(entry)), entry)
 
     def _service_of(self, entry: int) -> str:
