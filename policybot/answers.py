@@ -47,10 +47,10 @@ LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the 
 PARALLEL_WORDING = 0.6
 PARALLEL_LENGTH = 0.75
 PARALLEL_CLOSE = LEAD_CLOSE  # (as close as a further sentence is quoted)
-PARALLEL_RANKS = 6
 PARALLEL_CHARS = 20
-SUBJECT_RANKS = 6  # how far down the ranking the sentence that speaks of the question's own words is looked for
-FIELD_WORD_RANKS = 6  # how far down the sentence that uses a field's words stands in for its missing section
+# how far down the ranking a sentence of a needed kind is looked for: a second path, one that speaks of the
+# question's own words, a conversion rule, one that uses the words of a field without a section of its own
+NEAR_RANKS = 6
 PHONES_SHOWN = 2  # phones under a short answer, unless phones were asked for
 REPLY_BYTES = 2000  # WeChat carries at most 2,048 bytes of text in one reply
 DETAIL = "详细内容"
@@ -527,7 +527,7 @@ class Composer:
             if not in_field:
                 # no section of the field: the sentences that use its words (材料 kept 留存备查 among the conditions)
                 cue = self.selector.field_words.get(f, frozenset())
-                in_field = [rk for rk in ranked[:FIELD_WORD_RANKS] if self.terms_of(rk.unit.text) & cue]
+                in_field = [rk for rk in ranked[:NEAR_RANKS] if self.terms_of(rk.unit.text) & cue]
             # a section that holds the field alone outranks one shared with another ("申报条件或补助标准" beside
             # "奖励（政策）标准"): the shared one is mostly the other field
             in_field = [rk for rk in in_field if rk.unit.section.kinds == (f,)] or in_field
@@ -542,7 +542,7 @@ class Composer:
             lead, twin = picks[0], self._parallel(picks[0], ranked)
             if twin is None:
                 # … or a pair of them ranking close below a sentence that shares a word or two with the question
-                lead, twin = next(((rk, t) for rk in ranked[1:PARALLEL_RANKS] if rk.score >= best - LEAD_CLOSE
+                lead, twin = next(((rk, t) for rk in ranked[1:NEAR_RANKS] if rk.score >= best - LEAD_CLOSE
                                    for t in [self._parallel(rk, ranked)] if t is not None), (lead, None))
             if twin is not None:
                 # the question names one path ("成长型的…"): that one alone
@@ -563,7 +563,7 @@ class Composer:
                     picks.append(valued)
             if numbers.calculation and not any(is_formula(rk.unit.text) for rk in picks):
                 # "才半年，能减多少": the rule that works the figure out, beside the yearly figure
-                rule = next((rk for rk in ranked[:PARALLEL_RANKS] if is_formula(rk.unit.text)), None)
+                rule = next((rk for rk in ranked[:NEAR_RANKS] if is_formula(rk.unit.text)), None)
                 if rule is not None:
                     picks.append(rule)
             spoken = self._speaking_of(specific, [rk.unit.text for rk in picks], ranked)
@@ -620,7 +620,7 @@ class Composer:
         said = {t for t in specific if not t.isdigit()}
         if not said or any(self.terms_of(text) & said for text in body):
             return None
-        return next((rk for rk in ranked[:SUBJECT_RANKS] if self.terms_of(rk.unit.text) & said
+        return next((rk for rk in ranked[:NEAR_RANKS] if self.terms_of(rk.unit.text) & said
                      and rk.unit.text not in body), None)
 
     @staticmethod
@@ -629,7 +629,7 @@ class Composer:
         the question did not tell the two paths apart."""
         if not lead.unit.block or len(lead.unit.text) < PARALLEL_CHARS:
             return None  # ("组长：…" under each group is a list's line, not a path)
-        for rk in ranked[:PARALLEL_RANKS]:
+        for rk in ranked[:NEAR_RANKS]:
             u = rk.unit
             if rk.score < lead.score - PARALLEL_CLOSE:
                 break
