@@ -113,6 +113,7 @@ class Answer:
 
 _SUB = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _SENTENCE_END = re.compile(r"(?<=[。；;])")
+_PHONE_ASKED = re.compile(r"电话|号码|热线|手机|打哪|拨打")
 _LABEL = re.compile(r"^[^：:，。]{1,12}[：:]")  # "补贴标准：" heading a quoted section
 # a sentence that spells out the one before it ("……按月换算其减免税限额。换算公式为：……")
 # List levels: 一、 > （一） > 1. > （1）. A quoted item is read under the lines that head it ("四、高端人才（D类）").
@@ -438,9 +439,9 @@ class Composer:
     def _lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
               ) -> tuple[list[str], list[Section]]:
         if asked and asked[0] == "contact" and len(asked) == 1:
-            if r.contacts:
-                return [], []
-            asked = ["agency"]  # no phone printed for it: who handles it is what the guide can say
+            if r.contacts or _PHONE_ASKED.search(question):
+                return [], []  # (a phone asked for and none printed: the reply says so)
+            asked = ["agency"]  # "找谁" and no phone printed for it: who handles it is what the guide can say
         if asked and asked[0] == "amount" and _HOW_MUCH.search(question) and not r.sections_of("amount") \
                 and not any(has_shape(u.text, "amount") for u in self.selector.units(r)):
             # "崇军贷额度多少": the entry states no amount at all — say so rather than quote a neighbouring line

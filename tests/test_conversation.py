@@ -441,6 +441,9 @@ def test_a_named_service_is_answered_in_its_version_for_the_user_s_kind_of_busin
 def test_who_to_ask_where_the_entry_prints_no_phone_is_who_handles_it(conv):
     (reply,) = play(conv, "民营企业诉求 涉及两个旗区的事找谁帮办代办")
     assert "盟民营经济发展服务局" in reply
+    # a phone asked for where none is printed: the reply says so and quotes nothing beside it
+    _, reply = play(conv, "信用修复一件事是啥", "有事打哪个电话")
+    assert "没有列出咨询电话" in reply and len(reply) < 80
 
 
 def test_papers_one_cannot_produce_yet_are_the_guide_s_容缺(conv):
