@@ -107,9 +107,12 @@ class Conversation:
         self._names = {e: entry_names(r) for e, r in assistant.records.items()}
         # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
         self._places = {t for form in facts["region"].surface_forms() for t in seg.terms(form)}
-        # kinds of business as titles name them (企业, 个体工商户 …), longest first
-        self._entity_words = sorted({w for form, value in facts["entity_type"].surface_forms().items()
-                                     for w in (form, value) if isinstance(w, str)}, key=len, reverse=True)
+        # Each entry's service: its title without the kinds of business it names (企业, 个体工商户 …, longest
+        # first), so that one service's versions read the same (企业移出经营异常名录 / 个体工商户移出经营异常名录).
+        kinds = sorted({w for form, value in facts["entity_type"].surface_forms().items()
+                        for w in (form, value) if isinstance(w, str)}, key=len, reverse=True)
+        self._services = {e: _without(normalise_text(title_core(r.title)), kinds)
+                          for e, r in assistant.records.items()}
         self._texts: dict[int, str] = {}
         # Title words that make a frame: not the ones half the titles share (企业, 政策, 项目)
         titles = [seg.terms(r.title) for r in assistant.records.values()]
@@ -261,14 +264,7 @@ class Conversation:
         if not known(entity) or self._fits(entry, entity):
             return entry
         return next((e for e in self.assistant.records if e != entry and self._fits(e, entity)
-                     and self._service_of(e) == self._service_of(entry)), entry)
-
-    def _service_of(self, entry: int) -> str:
-        """The entry's title without the kinds of business it names: one service's versions read the same."""
-        title = normalise_text(title_core(self.assistant.records[entry].title))
-        for word in self._entity_words:
-            title = title.replace(word, "")
-        return title
+                     and self._services[e] == self._services[entry]), entry)
 
     def named_pair(self, reading: Reading) -> list[int]:
         """Entries a question names side by side ("高企和科小分别奖多少"): two or more names joined by 和/与/跟 …"""
@@ -771,6 +767,12 @@ class Conversation:
     def _fact_name(self, key: str) -> str:
         fact = self.facts.get(key)
         return fact.name if fact is not None else key
+
+
+def _without(text: str, words: Sequence[str]) -> str:
+    for word in words:
+        text = text.replace(word, "")
+    return text
 
 
 def asks_again(text: str) -> bool:

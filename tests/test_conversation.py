@@ -375,34 +375,6 @@ def test_in_case_of_questions_asks_the_entry_under_discussion_for_its_phone(conv
     assert "0483-8331872" in reply and "第18项" in reply and "不动产" not in reply
 
 
-def test_stacking_in_colloquial_words_finds_the_stacking_rule(conv):
-    _, reply = play(conv, "个体户个税减半征收有上限吗", "跟我别的个税优惠能一块用吗")
-    assert "叠加享受" in reply
-
-
-def test_each_clause_of_one_entry_is_answered_when_the_question_read_whole_leaves_one_out(conv):
-    # read whole, "最高多少" asks one figure; the clause about how long the firm has existed gets its own sentence
-    (reply,) = play(conv, "专精特新小巨人 成立要满几年 资产负债率最高多少")
-    assert "3年" in reply and "70%" in reply
-
-
-def test_what_comes_next_asks_for_the_process(conv):
-    _, reply = play(conv, "工业用地提高容积率不交土地款 要满足啥条件", "条件够了以后还要做什么")
-    assert "出让补充合同" in reply
-
-
-def test_the_question_s_own_subject_is_answered_beside_the_asked_field(conv):
-    # 补贴 reads as the amount; the question is whether a 协议 is needed — the sentence that speaks of it follows
-    (reply,) = play(conv, "鸵鸟中小养殖户补贴 买了200只苗子 得和养殖企业签协议不")
-    assert "代养协议" in reply
-
-
-def test_the_changed_thing_in_the_current_name_names_another_entry(conv):
-    # 个人 + 创业担保贷款 is what entry 53 is also called (个人创业担保贷款)
-    _, reply = play(conv, "小微企业创业担保贷款要新招多少人", "那个人的呢 额度多少")
-    assert "30万元" in reply and "第53项" in reply
-
-
 def test_facts_are_read_through_a_synonym_that_is_another_spelling(conv):
     # 驼鸟 is how many write 鸵鸟 (synonyms.yml): the sector is read as the guide names it
     assert conv.facts_in("我们合作社是养驼鸟的 规模小")["sector"] == "鸵鸟产业"
@@ -416,28 +388,6 @@ def test_what_the_user_said_of_the_business_is_the_subject_of_a_bare_question(co
     assert "没有涉及" in conv.answer("那我们多久能移出来", State()).text  # nothing said: nothing to go on
 
 
-def test_a_clause_without_field_words_is_answered_beside_a_phone_clause(conv):
-    # read whole, "电话多少" is all the question asks; the first clause asks whether a new firm may lead
-    (reply,) = play(conv, "科技计划项目 刚成立三个月的公司能当牵头单位吗，电话多少")
-    assert "1年以上" in reply and "0483-8331216" in reply
-
-
-def test_a_clause_whose_field_the_whole_reading_drops_is_answered(conv):
-    (reply,) = play(conv, "工业用地想提高容积率 还要补地价不，归哪个部门管")
-    assert "不再增收土地价款" in reply and "自然资源部门" in reply
-
-
-def test_then_and_a_name_at_the_opening_turn_to_that_entry(conv):
-    # entry 5 mentions 专精特新中小企业 among its conditions; "那…专精特新中小企业，…" asks about entry 6 itself
-    _, reply = play(conv, "小巨人的主营业务收入占比要多少", "那自治区级的专精特新中小企业 申报前得先认定成啥")
-    assert "第6项" in reply and "创新型中小企业" in reply
-
-
-def test_a_named_service_is_answered_in_its_version_for_the_user_s_kind_of_business(conv):
-    _, reply = play(conv, "企业所得税小型微利企业怎么减", "我是个体户 被列入经营异常名录了 移出来要准备什么")
-    assert "第46项" in reply and "守信承诺书" in reply
-
-
 def test_who_to_ask_where_the_entry_prints_no_phone_is_who_handles_it(conv):
     (reply,) = play(conv, "民营企业诉求 涉及两个旗区的事找谁帮办代办")
     assert "盟民营经济发展服务局" in reply
@@ -446,48 +396,10 @@ def test_who_to_ask_where_the_entry_prints_no_phone_is_who_handles_it(conv):
     assert "没有列出咨询电话" in reply and len(reply) < 80
 
 
-def test_papers_one_cannot_produce_yet_are_the_guide_s_容缺(conv):
-    (reply,) = play(conv, "移出经营异常名录 登记住所证明一时拿不出来怎么办")
-    assert "15个工作日" in reply
-
-
-def test_a_clause_in_the_words_of_the_entry_under_discussion_is_a_question_about_it(conv):
-    # neither clause names an entry; the first is in entry 19's words, so both are about it
-    _, reply = play(conv, "盟科技计划项目谁能牵头申报", "扫描件上传有大小限制没，电话多少")
-    assert "10M" in reply and "0483-8331216" in reply
-
-
 def test_of_two_parallel_paths_the_one_the_question_names_is_answered(conv):
     # items 4 of （一）引领型 and （二）成长型 read alike; "成长型" names the second sub-part
     (reply,) = play(conv, "科技标杆企业 成长型的知识产权得有几件")
     assert "成长型" in reply.split("\n")[0] and "10件" in reply
-
-
-def test_the_same_question_about_a_sibling_sub_part(conv):
-    _, reply = play(conv, "科技标杆企业 成长型的知识产权得有几件", "引领型的呢")
-    assert "30件" in reply
-
-
-def test_less_than_a_year_brings_the_rule_that_prorates_the_figure(conv):
-    (reply,) = play(conv, "自主就业退役士兵 个体店刚开了三个月 今年能扣减多少")
-    assert "24000元" in reply and "实际经营月数" in reply
-
-
-def test_a_follow_up_about_another_kind_of_business_goes_to_its_version(conv):
-    _, reply = play(conv, "个体工商户移出经营异常名录要几天", "我老婆名下有个公司也被列进去了 要准备啥材料")
-    assert "第43项" in reply and "财务报表" in reply
-
-
-def test_materials_kept_among_the_conditions_answer_a_materials_question(conv):
-    # entry 37 has no materials section; its conditions say which papers to keep (留存备查)
-    (reply,) = play(conv, "退役士兵开个体户减税 要留存啥证件")
-    assert "退出现役证" in reply
-
-
-def test_how_many_at_once_stays_with_the_entry_under_discussion(conv):
-    # 同时 says when, not what about: entry 19's "同时牵头承担…" is no reason to leave entry 1
-    _, reply = play(conv, "战略性新兴产业专项资金项目总投资要多少", "一个企业能同时申报几个")
-    assert "第1项" in reply and "1个项目" in reply
 
 
 def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
@@ -495,3 +407,51 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     parts = [assistant.read("种苜蓿喂鸵鸟 一亩地补多少钱"), assistant.read("最少要种多少亩")]
     text = assistant.answer(assistant.read("种苜蓿喂鸵鸟 一亩地补多少钱 最少要种多少亩"), entry=7, parts=parts).answer
     assert text.count("每亩600元补贴") == 1 and text.count("相对集中连片种植200亩为一个补助单元") == 1
+
+
+# Cases whose last reply must say all of some words of the guide; each id names the mechanism it tests.
+@pytest.mark.parametrize("messages, said", [
+    pytest.param(["个体户个税减半征收有上限吗", "跟我别的个税优惠能一块用吗"], ["叠加享受"],
+                 id="stacking_in_colloquial_words_finds_the_stacking_rule"),
+    # read whole, "最高多少" asks one figure; the clause about how long the firm has existed gets its own sentence
+    pytest.param(["专精特新小巨人 成立要满几年 资产负债率最高多少"], ["3年", "70%"],
+                 id="each_clause_of_one_entry_is_answered_when_the_question_read_whole_leaves_one_out"),
+    pytest.param(["工业用地提高容积率不交土地款 要满足啥条件", "条件够了以后还要做什么"], ["出让补充合同"],
+                 id="what_comes_next_asks_for_the_process"),
+    # 补贴 reads as the amount; the question is whether a 协议 is needed — the sentence that speaks of it follows
+    pytest.param(["鸵鸟中小养殖户补贴 买了200只苗子 得和养殖企业签协议不"], ["代养协议"],
+                 id="the_question_s_own_subject_is_answered_beside_the_asked_field"),
+    # 个人 + 创业担保贷款 is what entry 53 is also called (个人创业担保贷款)
+    pytest.param(["小微企业创业担保贷款要新招多少人", "那个人的呢 额度多少"], ["30万元", "第53项"],
+                 id="the_changed_thing_in_the_current_name_names_another_entry"),
+    # read whole, "电话多少" is all the question asks; the first clause asks whether a new firm may lead
+    pytest.param(["科技计划项目 刚成立三个月的公司能当牵头单位吗，电话多少"], ["1年以上", "0483-8331216"],
+                 id="a_clause_without_field_words_is_answered_beside_a_phone_clause"),
+    pytest.param(["工业用地想提高容积率 还要补地价不，归哪个部门管"], ["不再增收土地价款", "自然资源部门"],
+                 id="a_clause_whose_field_the_whole_reading_drops_is_answered"),
+    # entry 5 mentions 专精特新中小企业 among its conditions; "那…专精特新中小企业，…" asks about entry 6 itself
+    pytest.param(["小巨人的主营业务收入占比要多少", "那自治区级的专精特新中小企业 申报前得先认定成啥"], ["第6项", "创新型中小企业"],
+                 id="then_and_a_name_at_the_opening_turn_to_that_entry"),
+    pytest.param(["企业所得税小型微利企业怎么减", "我是个体户 被列入经营异常名录了 移出来要准备什么"], ["第46项", "守信承诺书"],
+                 id="a_named_service_is_answered_in_its_version_for_the_user_s_kind_of_business"),
+    pytest.param(["移出经营异常名录 登记住所证明一时拿不出来怎么办"], ["15个工作日"],
+                 id="papers_one_cannot_produce_yet_are_the_guide_s_容缺"),
+    # neither clause names an entry; the first is in entry 19's words, so both are about it
+    pytest.param(["盟科技计划项目谁能牵头申报", "扫描件上传有大小限制没，电话多少"], ["10M", "0483-8331216"],
+                 id="a_clause_in_the_words_of_the_entry_under_discussion_is_a_question_about_it"),
+    pytest.param(["科技标杆企业 成长型的知识产权得有几件", "引领型的呢"], ["30件"],
+                 id="the_same_question_about_a_sibling_sub_part"),
+    pytest.param(["自主就业退役士兵 个体店刚开了三个月 今年能扣减多少"], ["24000元", "实际经营月数"],
+                 id="less_than_a_year_brings_the_rule_that_prorates_the_figure"),
+    pytest.param(["个体工商户移出经营异常名录要几天", "我老婆名下有个公司也被列进去了 要准备啥材料"], ["第43项", "财务报表"],
+                 id="a_follow_up_about_another_kind_of_business_goes_to_its_version"),
+    # entry 37 has no materials section; its conditions say which papers to keep (留存备查)
+    pytest.param(["退役士兵开个体户减税 要留存啥证件"], ["退出现役证"],
+                 id="materials_kept_among_the_conditions_answer_a_materials_question"),
+    # 同时 says when, not what about: entry 19's "同时牵头承担…" is no reason to leave entry 1
+    pytest.param(["战略性新兴产业专项资金项目总投资要多少", "一个企业能同时申报几个"], ["第1项", "1个项目"],
+                 id="how_many_at_once_stays_with_the_entry_under_discussion"),
+])
+def test_the_last_reply_says(conv, messages, said):
+    reply = play(conv, *messages)[-1]
+    assert all(words in reply for words in said), reply
