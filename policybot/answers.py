@@ -22,7 +22,7 @@ from index.search import EntryHit, SearchResult
 from index.segment import Segmenter, normalise_text, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
-from .selection import Numbers, Ranked, Selector, Unit, has_shape, is_formula, question_numbers
+from .selection import Numbers, Ranked, Selector, Unit, has_shape, is_formula, measures, question_numbers
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -254,8 +254,10 @@ class Composer:
         (营业收入), "节水技术改造项目的申报条件" none — it wants the whole section."""
         out = set(terms) - self.terms_of(r.title) - self._asking
         if r.kind == "service":  # a policy document's aliases name its parts (科技金融 in 金融五篇大文章)
+            # … a service's name it too, except the words that tell its sub-parts apart (节水改造: the （二）节水…)
+            parts = self.selector.block_words(r)
             for alias in r.aliases:
-                out -= self.terms_of(alias)
+                out -= self.terms_of(alias) - parts
         out = {t for t in out if (len(t) >= 2 or t.isdigit()) and not set(t) & FUNCTION_CHARS}
         # a part of a specific word is specific too, even where alone it would ask for a field: 限制 of 限制类行业
         # finds 非限制和禁止行业 though 有限制 asks for conditions
@@ -528,7 +530,8 @@ class Composer:
             if not in_field:
                 # no section of the field: the sentences that use its words (材料 kept 留存备查 among the conditions)
                 cue = self.selector.field_words.get(f, frozenset())
-                in_field = [rk for rk in ranked[:NEAR_RANKS] if self.terms_of(rk.unit.text) & cue]
+                in_field = [rk for rk in ranked[:NEAR_RANKS] if self.terms_of(rk.unit.text) & cue
+                            and rk.score >= ranked[0].score - LEAD_CLOSE]
             # a section that holds the field alone outranks one shared with another ("申报条件或补助标准" beside
             # "奖励（政策）标准"): the shared one is mostly the other field
             in_field = [rk for rk in in_field if rk.unit.section.kinds == (f,)] or in_field
@@ -562,6 +565,11 @@ class Composer:
                 valued = next((rk for rk in ranked if has_shape(rk.unit.text, f)), None)
                 if valued is not None:
                     picks.append(valued)
+            if numbers.measured and not any(measures(rk.unit.text, numbers.measured) for rk in picks):
+                # "一年得省多少水": the sentence that gives the number for it (年节水量在5万吨), if one ranks near
+                given = next((rk for rk in ranked[:NEAR_RANKS] if measures(rk.unit.text, numbers.measured)), None)
+                if given is not None:
+                    picks.append(given)
             if numbers.calculation and not any(is_formula(rk.unit.text) for rk in picks):
                 # "才半年，能减多少": the rule that works the figure out, beside the yearly figure
                 rule = next((rk for rk in ranked[:NEAR_RANKS] if is_formula(rk.unit.text)), None)

@@ -42,6 +42,8 @@ class SelectionWeights:
     reference: float = 1.5  # taken off a line that only names a document (unless the basis is asked)
     quantity: float = 1.0  # it has a number in the unit of a quantity the question states (30只 → 100只以上)
     formula: float = 2.0  # it is a formula or a conversion rule, and the question asks how a figure is worked out
+    block: float = 1.0  # it sits under the sub-part heading the question names ("节水的…" → （二）节水技术改造项目)
+    measure: float = 0.5  # it gives a number for the thing whose quantity is asked ("多少水" → 年节水量在5万吨)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Unit:
     block: str = ""  # the sub-part heading it sits under in its section ("（二）修复其他部门作出的行政处罚信息")
 
 
+HEADING_CHARS = 32  # a sub-part's head this short names it ("（二）节水技术改造项目"); a longer one is an item
 # "（二）…": a sub-part of a section; its first sentence heads the sentences under it
 _BLOCK = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _BLOCK_HEAD = re.compile(r"^[^。；;]+")
@@ -80,7 +83,7 @@ def units_of(record: Record) -> list[Unit]:
     return out
 
 
-_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+|多少|几)\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|%|平方米|平米|平(?![台均安等]))")
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+|多少|几)\s*[来多余]?\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|%|平方米|平米|平(?![台均安等]))")
 # "两项", "5个": a count says nothing as a word; it is weighed as a quantity (above) instead
 _COUNT_TERM = re.compile(r"^[\d.两一二三四五六七八九十百千万]+[项个只名人家件年月天次]?$")
 _UNIT_SAME = {"个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "平": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
@@ -103,13 +106,45 @@ class Numbers:
     values: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     calculation: bool = False  # "限额咋算": how a figure is worked out — a formula answers it
+    measured: tuple[str, ...] = ()  # what a quantity is asked of: "一年得省多少水" → ("水",), "营业收入要多少" → ("收入",)
 
 
 def question_numbers(text: str) -> Numbers:
+    measured = measured_words(text)
     return Numbers(tuple(_NUMBER.findall(text)),
                    tuple(dict.fromkeys([*(_UNIT_SAME.get(u, u) for _, u in _QUANTITY.findall(text)),
-                                        *(["项"] if _COUNTED.search(text) else [])])),
-                   bool(_HOW_COMPUTED.search(text) or _PART_OF_A_YEAR.search(text)))
+                                        *(["项"] if _COUNTED.search(text) else []),
+                                        *(["人"] if any("人" in w for w in measured) else [])])),
+                   bool(_HOW_COMPUTED.search(text) or _PART_OF_A_YEAR.search(text)),
+                   measured)
+
+
+_HOW_MANY = re.compile(r"多少|几")
+# words between the thing measured and 多少 that say nothing of it ("营业收入最少得多少")
+_FILLER = re.compile(r"(?:要|得|需要|需|是|能|可以|有|最少|最多|至少|起码|上限|下限|不能超过|不超过|超过|不低于|低于|达到|"
+                     r"在|为|一般|大概|大约|的|了|都|最低|最高|要求|该|应该)+$")
+# a unit after 多少 is a quantity already (_QUANTITY); a particle asks nothing of a thing
+_NOT_MEASURED = set("万亿元吨亩只人名年月天日个岁周件项家平块次倍分钟呢啊吗呀啥些")
+
+
+def measured_words(text: str) -> tuple[str, ...]:
+    """The thing a "多少" asks the quantity of: the word right after it ("省多少水"), or the two characters right
+    before it once fillers are dropped ("销售收入要多少" → 收入)."""
+    out = []
+    for m in _HOW_MANY.finditer(text):
+        after = re.match(r"[\u4e00-\u9fff](?:(?![才就呢啊吗呀的了能够算可合])[\u4e00-\u9fff])?", text[m.end():])
+        if after and after.group(0)[0] not in _NOT_MEASURED:
+            out.append(after.group(0))
+        before = _FILLER.sub("", text[max(0, m.start() - 12):m.start()])
+        tail = re.search(r"[\u4e00-\u9fff]{2}$", before)
+        if tail and not after:
+            out.append(tail.group(0))
+    return tuple(dict.fromkeys(out))
+
+
+def measures(text: str, words: Sequence[str]) -> bool:
+    """Does the sentence give a number for one of the words ("年节水量在5万吨" for 水)?"""
+    return any(re.search(re.escape(w) + r"[^，。；：;:]{0,8}?\d", text) for w in words)
 
 
 _HOW_COMPUTED = re.compile(r"(?:怎么|咋|如何|怎样)(?:算|计算|换算|折算)|计算方法|计算公式|算法")
@@ -166,6 +201,7 @@ class Selector:
         else:
             dense = np.zeros(len(units))
         w = self.weights
+        named_block = self._named_blocks(units, question_terms - self.terms(record.title))
         cue_words = self.field_words.get(fields[0], frozenset()) if fields else frozenset()
         ranked = []
         for i, u in enumerate(units):
@@ -182,6 +218,10 @@ class Selector:
             if any(re.search(_DIMENSION.get(unit) or r"[\d一二两三四五六七八九十]\s*" + re.escape(unit), u.text)
                    for unit in numbers.units):
                 score += w.quantity
+            if u.block in named_block:
+                score += w.block
+            if numbers.measured and measures(u.text, numbers.measured):
+                score += w.measure
             if numbers.calculation and _FORMULA.search(u.text):
                 score += w.formula  # "才干了5个月，限额咋算": the rule that works it out, not the yearly figure
             if _REFERENCE.match(u.text) and "basis" not in fields:
@@ -192,6 +232,32 @@ class Selector:
                  for i, rk in enumerate(ranked)}
         ranked.sort(key=lambda rk: order[id(rk)])
         return ranked
+
+    def _named_blocks(self, units: Sequence[Unit], question_terms: set[str]) -> set[str]:
+        """Sub-part headings the question names by a word its sibling headings lack (节水 of （二）节水技术改造项目
+        beside （一）节能技术改造项目)."""
+        return {block for block, words in self._block_words(units).items() if words & question_terms}
+
+    def block_words(self, record: Record) -> set[str]:
+        """The words that tell an entry's sub-parts apart (节能, 节水, 综合利用 …)."""
+        return set().union(*self._block_words(self.units(record)).values())
+
+    def _block_words(self, units: Sequence[Unit]) -> dict[str, set[str]]:
+        """Each named sub-part heading (short, or ending in a colon), with its words that no sibling heading of the
+        same section has."""
+        heads: dict[Section, dict[str, frozenset[str]]] = {}
+        for u in units:
+            if u.block and (len(u.block) <= HEADING_CHARS or u.block.endswith(("：", ":"))):
+                heads.setdefault(u.section, {}).setdefault(u.block, self.terms(u.block))
+        out: dict[str, set[str]] = {}
+        for blocks in heads.values():
+            if len(blocks) < 2:
+                continue
+            for block, ts in blocks.items():
+                own = {t for t in ts if len(t) >= 2 and not any(t in other for other in blocks.values() if other is not ts)}
+                if own:
+                    out.setdefault(block, set()).update(own)
+        return out
 
     def units(self, record: Record) -> tuple[Unit, ...]:
         """The entry's sentences, cut once."""

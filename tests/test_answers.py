@@ -187,3 +187,18 @@ def test_a_pair_of_paths_ranking_close_below_a_distractor_is_given_whole(assista
     # it are what the question asks about
     text = assistant.ask("被统计局罚了 在信用中国网站修复 几天能受理").answer
     assert "5个工作日" in text and "3个工作日" in text and "（二）修复其他部门" in text
+
+
+@pytest.mark.parametrize("question, says, not_says", [
+    # a quantity asked of a thing ("多少水") is answered by the sentence giving a number for it, in the sub-part the
+    # question names (节水, not the 节能 part beside it)
+    ("节水技改 一年要省多少水", "5万吨", "2000吨"),
+    ("工业绿色化改造 节能技改的一年要省多少", "2000吨", "5万吨"),
+    ("科技型中小企业 人数上限是多少", "500人", None),
+    # "什么企业可以报" asks who the entry is for
+    ("专精特新中小企业 什么企业可以报", "微型工业企业", None),
+])
+def test_the_sentence_that_answers_leads(assistant, question, says, not_says):
+    text = re.sub(r"\s", "", assistant.ask(question).answer)
+    assert says in text
+    assert not_says is None or not_says not in text

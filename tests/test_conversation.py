@@ -451,6 +451,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # 同时 says when, not what about: entry 19's "同时牵头承担…" is no reason to leave entry 1
     pytest.param(["战略性新兴产业专项资金项目总投资要多少", "一个企业能同时申报几个"], ["第1项", "1个项目"],
                  id="how_many_at_once_stays_with_the_entry_under_discussion"),
+    # the quantity asked of the water is the number the 节水 sub-part gives, not a condition that merely says 节水
+    pytest.param(["绿色化改造的节能项目 年节能量要达到多少", "那节水的呢"], ["5万吨"],
+                 id="the_same_quantity_asked_of_a_sibling_sub_part"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]

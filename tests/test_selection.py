@@ -35,3 +35,13 @@ def test_a_duration_is_compared_with_durations_not_dates():
     months = re.compile(_DIMENSION[question_numbers("才注册8个月").units[0]])
     assert months.search("登记注册1年以上") and months.search("满六个月")
     assert not months.search("2025年3月1日起") and not months.search("项目储备")
+
+
+def test_the_thing_a_how_much_asks_about():
+    from policybot.selection import measured_words
+    assert measured_words("改造完一年能省多少电") == ("电",)
+    assert measured_words("利润总额最低得多少") == ("总额",)
+    assert measured_words("要几天") == () and measured_words("补多少万") == ()
+    # "80来人", "30多只": an approximate count is still a count of that unit
+    assert question_numbers("我们厂80来人").units == ("人",)
+    assert question_numbers("员工人数上限多少").units == ("人",)
