@@ -18,6 +18,7 @@ from knowledge.records import Record
 from knowledge.vocab import Fact, Fields, load_facts, load_fields
 
 from .answers import Answer, Composer
+from .selection import per_units
 from .scope import ScopeDecision, ScopeRules, decide
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,24 @@ class Assistant:
         text = corrected if corrected is not None else self.correct(question)
         understood = self.understand(text)
         wanted = list(fields) if fields is not None else understood.fields
-        result = self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records))
+        result = self._by_quantity(text, self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records)))
         return Reading(question, text, wanted, understood.region, result, self.scope(result))
+
+    def _by_quantity(self, text: str, result: SearchResult) -> SearchResult:
+        """Two entries the question names, scored alike ("种鸵鸟吃的苜蓿 一亩补多少"): the one that gives a rate
+        per the question's unit (每亩, not 每只) comes first."""
+        hits = result.hits
+        if len(hits) < 2 or not (hits[0].named and hits[1].named) or hits[0].score - hits[1].score > NAMED_TIE:
+            return result
+        units = per_units(text)
+        counts = [any(f"每{u}" in self._text(h.entry) for u in units) for h in hits[:2]]
+        if counts == [False, True]:
+            result.hits = [hits[1], hits[0], *hits[2:]]
+        return result
+
+    def _text(self, entry: int) -> str:
+        record = self.records[entry]
+        return "\n".join(s.text for s in record.sections)
 
     def answer(self, reading: Reading, *, entry: int | None = None, fields: Sequence[str] | None = None,
                region: str | None = None, detail: bool = False, all_phones: bool = False,
@@ -162,6 +179,7 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
     return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add), general)
 
 
+NAMED_TIE = 0.3  # two named entries this close in score are told apart by the unit of the question's quantity
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 _lock = threading.Lock()
 _assistant: Assistant | None = None

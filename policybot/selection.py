@@ -43,6 +43,7 @@ class SelectionWeights:
     quantity: float = 1.0  # it has a number in the unit of a quantity the question states (30只 → 100只以上)
     formula: float = 2.0  # it is a formula or a conversion rule, and the question asks how a figure is worked out
     block: float = 1.0  # it sits under the sub-part heading the question names ("节水的…" → （二）节水技术改造项目)
+    meaning: float = 1.5  # it says what a word means, and the question asks that ("毕业年度怎么算")
     measure: float = 0.5  # it gives a number for the thing whose quantity is asked ("多少水" → 年节水量在5万吨)
 
 
@@ -107,6 +108,7 @@ class Numbers:
     units: tuple[str, ...] = ()
     calculation: bool = False  # "限额咋算": how a figure is worked out — a formula answers it
     measured: tuple[str, ...] = ()  # what a quantity is asked of: "一年得省多少水" → ("水",), "营业收入要多少" → ("收入",)
+    defined: tuple[str, ...] = ()  # words whose meaning is asked: "毕业年度怎么算" → ("毕业年度",)
 
 
 def question_numbers(text: str) -> Numbers:
@@ -116,7 +118,7 @@ def question_numbers(text: str) -> Numbers:
                                         *(["项"] if _COUNTED.search(text) else []),
                                         *(["人"] if any("人" in w for w in measured) else [])])),
                    bool(_HOW_COMPUTED.search(text) or _PART_OF_A_YEAR.search(text)),
-                   measured)
+                   measured, defined_words(text))
 
 
 _HOW_MANY = re.compile(r"多少|几")
@@ -140,6 +142,26 @@ def measured_words(text: str) -> tuple[str, ...]:
         if tail and not after:
             out.append(tail.group(0))
     return tuple(dict.fromkeys(out))
+
+
+_MEANING_ASKED = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)(?:怎么算|咋算|怎么界定|怎么定义|是什么意思|什么意思|啥意思|指什么|指的是什么|指的是啥|指啥|是啥|"
+    r"是什么|算什么|包括哪些|包括什么|包括啥)|(?:什么叫|啥叫|什么是|啥是|何为)([\u4e00-\u9fff]{2,8})")
+
+
+def defined_words(text: str) -> tuple[str, ...]:
+    """Words whose meaning the question asks ("毕业年度怎么算", "什么叫初创企业")."""
+    return tuple(dict.fromkeys(w for m in _MEANING_ASKED.finditer(text) for w in m.groups() if w))
+
+
+def defines(text: str, words: Sequence[str]) -> bool:
+    """Does the sentence say what one of the words means ("毕业年度是指…", "优质牧草指苜蓿和燕麦")? A word is
+    matched by its ending of three characters or more, or whole (the head of a Chinese noun comes last)."""
+    for w in words:
+        for start in range(0, max(len(w) - 2, 1)):
+            if re.search(re.escape(w[start:]) + r"(?:是指|指|，即|即)", text):
+                return True
+    return False
 
 
 def measures(text: str, words: Sequence[str]) -> bool:
@@ -215,11 +237,12 @@ class Selector:
             if any(n in u.text for n in numbers.values):
                 score += w.number
             # a quantity in the question ("养了30只") asks against a threshold or rate in the same unit
-            if any(re.search(_DIMENSION.get(unit) or r"[\d一二两三四五六七八九十]\s*" + re.escape(unit), u.text)
-                   for unit in numbers.units):
+            if any(quantity_in(u.text, unit) for unit in numbers.units):
                 score += w.quantity
             if u.block in named_block:
                 score += w.block
+            if numbers.defined and defines(u.text, numbers.defined):
+                score += w.meaning
             if numbers.measured and measures(u.text, numbers.measured):
                 score += w.measure
             if numbers.calculation and _FORMULA.search(u.text):
@@ -285,6 +308,19 @@ class Selector:
         if any(u.section.covers(f) for f in fields[1:]):
             return self.weights.second_field
         return 0.0
+
+
+_PER = re.compile(r"(?:每|一)个?(亩|只|头|吨|人|名|户|家)")
+
+
+def per_units(text: str) -> tuple[str, ...]:
+    """The units a question asks a rate per ("一亩补多少" → 亩)."""
+    return tuple(dict.fromkeys(_PER.findall(text)))
+
+
+def quantity_in(text: str, unit: str) -> bool:
+    """Does the text state a number in the unit's dimension ("每亩600元" for 亩, "1年以上" for 个月)?"""
+    return bool(re.search(_DIMENSION.get(unit) or r"[\d一二两三四五六七八九十]\s*" + re.escape(unit), text))
 
 
 def is_formula(text: str) -> bool:

@@ -195,6 +195,13 @@ def test_a_pair_of_paths_ranking_close_below_a_distractor_is_given_whole(assista
     ("节水技改 一年要省多少水", "5万吨", "2000吨"),
     ("工业绿色化改造 节能技改的一年要省多少", "2000吨", "5万吨"),
     ("科技型中小企业 人数上限是多少", "500人", None),
+    # two entries named alike (种鸵鸟, 燕麦): the one paying per 亩 answers "一亩能补多少"
+    ("种鸵鸟要的燕麦 一亩能补多少", "100元", "3000元"),
+    # a word's meaning asked: the sentence that defines it
+    ("个体户减税里说的毕业年度是啥意思", "1月1日至12月31日", None),
+    ("鸵鸟牧草补贴 优质牧草包括哪些", "苜蓿和燕麦", None),
+    # "抵几年" asks how long the benefit lasts
+    ("企业招了退役士兵 税能抵几年", "36个月", None),
     # "什么企业可以报" asks who the entry is for
     ("专精特新中小企业 什么企业可以报", "微型工业企业", None),
 ])

@@ -45,3 +45,11 @@ def test_the_thing_a_how_much_asks_about():
     # "80来人", "30多只": an approximate count is still a count of that unit
     assert question_numbers("我们厂80来人").units == ("人",)
     assert question_numbers("员工人数上限多少").units == ("人",)
+
+
+def test_a_word_whose_meaning_is_asked_and_the_sentence_that_defines_it():
+    from policybot.selection import defined_words, defines
+    assert defined_words("初创企业怎么界定") == ("初创企业",)
+    assert defined_words("什么叫零就业家庭") == ("零就业家庭",)
+    assert defines("零就业家庭是指家庭成员均处于失业状况的城镇居民家庭。", defined_words("什么叫零就业家庭"))
+    assert not defines("零就业家庭可以申请。", defined_words("什么叫零就业家庭"))
