@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.query import occurrences
 from index.search import SearchResult
 from knowledge.curated import Topic
 
@@ -52,6 +53,8 @@ _COUNTED_PEOPLE = re.compile(r"[\d一二两三四五六七八九十几多]+\s*�
 
 GAP = "…"  # in a keyword: up to GAP_CHARS characters of anything
 GAP_CHARS = 6
+# "还没办营业执照能入驻不": a keyword right after a negation states the user's situation, not what is asked
+_NEGATED = re.compile(r"(?:没|未|不|没有|尚未|还没)$")
 
 
 def neighbouring_topic(question: str, topics: list[Topic]) -> tuple[Topic, str] | None:
@@ -62,9 +65,9 @@ def neighbouring_topic(question: str, topics: list[Topic]) -> tuple[Topic, str] 
             if GAP in keyword:
                 # "专利…多少钱": the words in order, a few characters apart ("申请个发明专利大概要花多少钱")
                 found = re.search(f".{{0,{GAP_CHARS}}}".join(map(re.escape, keyword.split(GAP))), text)
-                if found:
+                if found and not _NEGATED.search(text[:found.start()]):
                     return topic, found.group(0)
-            elif keyword in text:
+            elif any(not _NEGATED.search(text[:at]) for at in occurrences(text, keyword)):
                 return topic, keyword
     return None
 

@@ -169,6 +169,15 @@ def test_counting_people_is_not_asking_about_ones_own_social_insurance():
     assert neighbouring_topic("我个人社保断了怎么补", topics) is not None
 
 
+def test_a_neighbouring_topic_after_a_negation_is_a_situation_not_a_question():
+    from knowledge.curated import load_topics
+    from policybot.scope import neighbouring_topic
+
+    topics = load_topics()
+    assert neighbouring_topic("还没注册公司 能先入驻吗", topics) is None
+    assert neighbouring_topic("注册公司要多长时间", topics) is not None
+
+
 def test_who_asks_and_filler_words_do_not_make_a_question_uncovered(conv):
     # 朋友, 另外, 大半年 say who asks or when, not what about
     (friend,) = play(conv, "我朋友的个体户被列进经营异常名录了 在阿右旗 找谁")
@@ -454,6 +463,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # the quantity asked of the water is the number the 节水 sub-part gives, not a condition that merely says 节水
     pytest.param(["绿色化改造的节能项目 年节能量要达到多少", "那节水的呢"], ["5万吨"],
                  id="the_same_quantity_asked_of_a_sibling_sub_part"),
+    # "还没办营业执照" says where the user stands; it does not ask how to get a licence (a topic the guide lacks)
+    pytest.param(["退役军人创业孵化园 能免多少房租", "营业执照还没办下来 让进不"], ["3个月内"],
+                 id="a_negated_neighbouring_topic_is_the_user_s_situation"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
