@@ -470,3 +470,13 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
     assert all(words in reply for words in said), reply
+
+
+@pytest.mark.parametrize("messages", [
+    # a clause about a neighbouring topic (工伤认定) is not answered by the entry its words resemble (工伤保险费率)
+    ["工伤保险费率降了多少", "员工干活扭伤了 认定工伤咋申请 要带啥"],
+    ["技术合同登记 收费吗", "残保金今年能少交点不"],
+])
+def test_a_neighbouring_topic_after_an_entry_gets_no_entry_s_phone(conv, messages):
+    reply = play(conv, *messages)[-1]
+    assert "没有涉及" in reply and "0483" not in reply, reply
