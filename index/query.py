@@ -34,6 +34,10 @@ class FieldCue:
     start: int
 
 
+_DONE = re.compile(r"(?:交|递|提交|报|送|准备|带|办)(?:了|完了|好了)$")
+_DONE_AFTER = re.compile(r"(?:都|也|已经|已)?(?:交|递|提交|报|送|准备|带|办)(?:了|完了|好了|齐了|上了)")
+
+
 def detect_fields(text: str, fields: Fields) -> list[str]:
     """The fields a question asks for, most specific first; [] when it names none (an overview question).
 
@@ -54,6 +58,8 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
             end = start + len(cue)
             if any(taken[start:end]):
                 continue
+            if _DONE.search(q[:start]) or _DONE_AFTER.match(q[end:]):
+                continue  # "交了材料，审核要几天": what was done already is not what is asked
             for i in range(start, end):
                 taken[i] = True
             found.append(FieldCue(keys, cue, start))

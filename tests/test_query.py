@@ -65,3 +65,10 @@ def test_founding_age_is_no_processing_time():
 def test_a_double_cue_asks_for_both_of_its_fields():
     # "啥标准" may be what makes one eligible or what is paid: both are answered, the criteria first
     assert detect_fields("这个补贴啥标准", FIELDS)[:2] == ["conditions", "amount"]
+
+
+def test_what_was_done_already_is_not_asked():
+    # "材料递上去了" says what the user did; the question is how long
+    assert detect_fields("材料都递了 要等几天", FIELDS) == ["timelimit"]
+    assert detect_fields("交了申请表，多久审完", FIELDS) == ["timelimit"]
+    assert "materials" in detect_fields("申请表交哪", FIELDS)
