@@ -277,10 +277,18 @@ class Selector:
             if len(blocks) < 2:
                 continue
             for block, ts in blocks.items():
-                own = {t for t in ts if len(t) >= 2 and not any(t in other for other in blocks.values() if other is not ts)}
+                own = {t for t in ts if len(t) >= 2 and not any(t in other for other in blocks.values() if other is not ts)
+                       and self._concentrated(units, block, t)}
                 if own:
                     out.setdefault(block, set()).update(own)
         return out
+
+    @staticmethod
+    def _concentrated(units: Sequence[Unit], block: str, word: str) -> bool:
+        """Is the word mostly said inside the block (节水 in the 节水 sub-part), rather than all over the entry (行政处罚
+        in an entry about repairing penalties' records)?"""
+        saying = [u for u in units if word in u.text]
+        return not saying or sum(u.block == block for u in saying) * 2 >= len(saying)
 
     def units(self, record: Record) -> tuple[Unit, ...]:
         """The entry's sentences, cut once."""

@@ -209,3 +209,10 @@ def test_the_sentence_that_answers_leads(assistant, question, says, not_says):
     text = re.sub(r"\s", "", assistant.ask(question).answer)
     assert says in text
     assert not_says is None or not_says not in text
+
+
+def test_words_that_tell_an_entry_s_sub_parts_apart(assistant):
+    selector = assistant.composer.selector
+    assert {"节水", "节能"} <= selector.block_words(assistant.record(2))
+    # a word said all over the entry (its subject) names none of its sub-parts
+    assert "行政处罚" not in selector.block_words(assistant.record(51))
