@@ -504,6 +504,16 @@ class Composer:
                     if best is not None:
                         body.append(best.unit.text)
                         sections = [*sections, best.unit.section]
+                numbers = question_numbers(question)
+                if numbers.measured and not measures("".join(body), numbers.measured):
+                    # "评价分要多少" beside a one-line amount section: the sentence giving the number for it
+                    ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector,
+                                                numbers, specific)
+                    given = next((rk for rk in ranked[:NEAR_RANKS] if measures(rk.unit.text, numbers.measured)),
+                                 None)
+                    if given is not None:
+                        body.append(given.unit.text)
+                        sections = [*sections, given.unit.section]
                 if asked[0] == "deadline":
                     # Dates written into other sections (次年1月30日前将申报材料报送 …) answer it too.
                     dated = [rk for rk in self.selector.rank(r, set(result.terms), ["deadline"], result.vector)

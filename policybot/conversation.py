@@ -24,6 +24,7 @@ from .matcher import assess, match as match_profile
 from .parts import split_parts
 from .profile import UNKNOWN, describe, extract_facts, known, options, without_facts
 from .scope import FUNCTION_CHARS
+from .selection import measures, quantity_in, question_numbers
 
 SWITCH_MARGIN = 0.3  # another entry must score this much above the one under discussion to change the topic …
 SIBLING_GAP = 0.8  # how far below the best entry a version for the user's kind of business may rank
@@ -347,7 +348,14 @@ class Conversation:
         record = self.assistant.records[entry]
         if any(set(rd.fields) - {"contact"} - set(answer.asked) for rd in clauses):
             return True  # a field one clause asks the question read whole did not
-        said = composer.terms_of("".join(answer.lead))
+        lead = "".join(answer.lead)
+        for rd in clauses:
+            # "能贷几回", "评价分要多少": a quantity asked that no sentence of the answer gives
+            asked = question_numbers(rd.text)
+            if (asked.units or asked.measured) and not any(quantity_in(lead, u) for u in asked.units) \
+                    and not measures(lead, asked.measured):
+                return True
+        said = composer.terms_of(lead)
         own = [set(self.content(rd)) & composer.specific_terms(record, rd.result.terms) for rd in clauses]
         for i, mine in enumerate(own):
             distinct = mine - set().union(*(o for j, o in enumerate(own) if j != i))

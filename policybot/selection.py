@@ -84,10 +84,10 @@ def units_of(record: Record) -> list[Unit]:
     return out
 
 
-_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+|多少|几)\s*[来多余]?\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|%|平方米|平米|平(?![台均安等]))")
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+|多少|几)\s*[来多余]?\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|次|回|%|平方米|平米|平(?![台均安等]))")
 # "两项", "5个": a count says nothing as a word; it is weighed as a quantity (above) instead
 _COUNT_TERM = re.compile(r"^[\d.两一二三四五六七八九十百千万]+[项个只名人家件年月天次]?$")
-_UNIT_SAME = {"个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "平": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
+_UNIT_SAME = {"回": "次", "个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "平": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
 # A quantity is compared with the guide's in the same dimension: "注册8个月" against "登记注册1年以上", "省下3万吨"
 # against "5万吨"; a year that is a date (2025年) is not a duration.
 _NUM = r"(?:(?<![\d.])\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*"
@@ -126,7 +126,9 @@ _HOW_MANY = re.compile(r"多少|几")
 _FILLER = re.compile(r"(?:要|得|需要|需|是|能|可以|有|最少|最多|至少|起码|上限|下限|不能超过|不超过|超过|不低于|低于|达到|"
                      r"在|为|一般|大概|大约|的|了|都|最低|最高|要求|该|应该)+$")
 # a unit after 多少 is a quantity already (_QUANTITY); a particle asks nothing of a thing
-_NOT_MEASURED = set("万亿元吨亩只人名年月天日个岁周件项家平块次倍分钟呢啊吗呀啥些")
+_NOT_MEASURED = set("万亿元吨亩只人名年月天日个岁周件项家平块次回倍分钟呢啊吗呀啥些")
+# the last character of a measured word that is a unit of its own ("评价分" → 分 as in 不低于60分)
+_COUNTED_IN = set("分人亩吨元次件")
 
 
 def measured_words(text: str) -> tuple[str, ...]:
@@ -141,6 +143,8 @@ def measured_words(text: str) -> tuple[str, ...]:
         tail = re.search(r"[\u4e00-\u9fff]{2}$", before)
         if tail and not after:
             out.append(tail.group(0))
+            if tail.group(0)[-1] in _COUNTED_IN:
+                out.append(tail.group(0)[-1])
     return tuple(dict.fromkeys(out))
 
 

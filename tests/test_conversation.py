@@ -466,6 +466,11 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # "还没办营业执照" says where the user stands; it does not ask how to get a licence (a topic the guide lacks)
     pytest.param(["退役军人创业孵化园 能免多少房租", "营业执照还没办下来 让进不"], ["3个月内"],
                  id="a_negated_neighbouring_topic_is_the_user_s_situation"),
+    # each clause asks a quantity; the answer to the first gives no number for the second (分, 次)
+    pytest.param(["科技型中小企业入库奖多少钱，评价分得多少"], ["5万元", "60分"],
+                 id="a_second_quantity_the_first_answer_does_not_give_is_answered"),
+    pytest.param(["小微企业创业担保贷款", "能借几回 审核几天"], ["3次", "3个工作日"],
+                 id="how_many_times_is_a_count_in_次"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
