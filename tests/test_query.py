@@ -19,7 +19,7 @@ REGION = load_facts()["region"]
     ("投资额得多少以上", "conditions"), ("车船税要交不", "amount"), ("这个补助去哪申报", "process"),
     ("保险得交满几年才能领", "conditions"), ("要交够多久的社保", "conditions"),
     ("需要提供审计报告吗", "materials"), ("身份证复印件也要吗", "materials"), ("这个优惠去哪享受", "process"),
-    ("是不是随时可以报", "deadline"), ("还是啥企业都能报", "scope"),
+    ("一年到头都能办吗", "deadline"), ("随时都能去办不", "deadline"), ("还是啥企业都能报", "scope"),
 ])
 def test_detect_fields(question, field):
     assert detect_fields(question, FIELDS)[0] == field
