@@ -471,6 +471,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
                  id="a_second_quantity_the_first_answer_does_not_give_is_answered"),
     pytest.param(["小微企业创业担保贷款", "能借几回 审核几天"], ["3次", "3个工作日"],
                  id="how_many_times_is_a_count_in_次"),
+    # "22年" is a date the user gives, not a subject that another entry's "2年" matches
+    pytest.param(["战略性新兴产业专项资金 项目投资额最低多少", "企业22年才投的产，还能报不"], ["2021年12月31日"],
+                 id="a_year_in_a_follow_up_is_no_reason_to_leave_the_entry"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
