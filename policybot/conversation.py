@@ -496,6 +496,8 @@ class Conversation:
             return None
         if have_here >= FOLLOW_SHARE or margin <= SWITCH_MARGIN:
             return current
+        if reading.fields and have_top <= have_here:
+            return current  # "项目24年才建成，能报不": the other entry holds none of its words the current one lacks
         return self._same_frame(reading, current, content) if elliptic else None
 
     def content(self, reading: Reading) -> list[str]:

@@ -474,6 +474,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # "22年" is a date the user gives, not a subject that another entry's "2年" matches
     pytest.param(["战略性新兴产业专项资金 项目投资额最低多少", "企业22年才投的产，还能报不"], ["2021年12月31日"],
                  id="a_year_in_a_follow_up_is_no_reason_to_leave_the_entry"),
+    # another entry scores higher on 建成 but holds no more of the message's words than the one under discussion
+    pytest.param(["战略性新兴产业专项资金 项目投资额最低多少", "项目24年才建成，能报不"], ["2021年12月31日"],
+                 id="a_higher_score_without_more_of_the_words_is_no_switch"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
