@@ -592,11 +592,23 @@ class Composer:
         if chosen:
             # the leading list item is quoted under its headings ("四、高端人才（D类）"), unless they are quoted;
             # a heading that announces the list ("…留存以下材料备查：") then brings the rest of it (below)
-            lead = chosen[0]
-            heads = [h for h in item_headings(lead.unit.section.text, lead.unit.text)
-                     if all(c.unit.text != h for c in chosen)]
-            units = {u.text: u for u in self.selector.units(r) if u.section == lead.unit.section}
-            chosen[:0] = [Ranked(units.get(h) or Unit(h, lead.unit.section, -1), lead.score) for h in heads]
+            # … and so is a later item of the same section that sits under other headings ("3亿元以上…" under
+            # 高端人才（D类） after an item under 实用人才（E类）): which class it belongs to is part of its answer
+            units = {(u.section, u.text): u for u in self.selector.units(r)}
+            headed: list[Ranked] = []
+            quoted_heads: list[str] = []
+            for i, rk in enumerate(chosen):
+                all_heads = item_headings(rk.unit.section.text, rk.unit.text)
+                if i > 0 and (not all_heads or all_heads == quoted_heads[-len(all_heads):]
+                              or set(all_heads) <= set(quoted_heads)):
+                    headed.append(rk)
+                    continue
+                heads = [h for h in all_heads if h not in quoted_heads and all(c.unit.text != h for c in chosen)]
+                headed.extend(Ranked(units.get((rk.unit.section, h)) or Unit(h, rk.unit.section, -1), rk.score)
+                              for h in heads)
+                quoted_heads.extend(heads)
+                headed.append(rk)
+            chosen = headed
         # a sentence that ends in "；" goes on in the next one (对一般事项…3个工作日；对复杂事项…10个工作日)
         size = sum(len(rk.unit.text) for rk in chosen)
         for rk in list(chosen):

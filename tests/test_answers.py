@@ -202,6 +202,8 @@ def test_a_pair_of_paths_ranking_close_below_a_distractor_is_given_whole(assista
     ("鸵鸟牧草补贴 优质牧草包括哪些", "苜蓿和燕麦", None),
     # "抵几年" asks how long the benefit lasts
     ("企业招了退役士兵 税能抵几年", "36个月", None),
+    # each list item quoted is quoted under its own class (高端人才（D类）), not under the first item's
+    ("公司年营业收入5个亿，总经理在人才目录里算哪类", "四、高端人才（D类）", None),
     # "什么企业可以报" asks who the entry is for
     ("专精特新中小企业 什么企业可以报", "微型工业企业", None),
 ])
