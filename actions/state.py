@@ -36,6 +36,7 @@ def state_of(tracker: Tracker) -> State:
         options=options,
         offered=offered,
         profile=profile,
+        subject=tracker.get_slot("subject"),
     )
 
 

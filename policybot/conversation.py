@@ -55,6 +55,7 @@ _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
 # "个人的呢", "那省级的呢": the thing that changes
 _CHANGED = re.compile(r"^(?:那|那么|那要是|要是)?([^，,？?。\s的]{2,12}?)的?呢")
 _THEN = re.compile(r"^(?:那|那么|那要是|那如果)")
+SUBJECT_WORDS = 6  # the last question's own words kept for an elliptic follow-up
 OPENING_CHARS = 6  # "那" and a name starting this near the opening of a message is what the message turns to
 _NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")  # "不是小微的呢": the other case
 _APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"  # "能申请专精特新中小企业吗": what is applied for
@@ -73,6 +74,7 @@ class State:
     region: str | None = None
     options: list[int] = dc_field(default_factory=list)  # entries related to the last answer ("还有别的吗")
     offered: list[int] = dc_field(default_factory=list)  # the numbered list the last reply showed, if any
+    subject: str | None = None  # the last question's own words, comma-separated ("C类,人才"): what "X呢" keeps
     profile: dict[str, Any] = dc_field(default_factory=dict)
 
 
@@ -195,6 +197,8 @@ class Conversation:
             # the same service has a version for it
             entry = self._version_for(entry, extract_facts(reading.text, self.facts).get("entity_type"))
         if entry is not None:
+            if entry == state.policy and elliptic and state.subject:
+                reading = self._with_subject(reading, state, fields)
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=entry == state.policy)
         fitting = self._fitting_sibling(reading, state)
@@ -622,6 +626,31 @@ class Conversation:
         return Reply(f"好的，记下了（{said}）。\n要我根据您的情况看看哪些政策适合您吗？",
                      [{"title": "看看适合我的政策", "payload": "/start_matching"}])
 
+    def _with_subject(self, reading: Reading, state: State, fields: list[str]) -> Reading:
+        """"每个月生活补助呢" after "C类人才安家补贴给多少": the same subject (C类人才), asked about something
+        else. The last question's own words are read with the message, except those the message replaces: a
+        sub-part named instead of another ("引领型的呢" after 成长型)."""
+        said = set(reading.result.terms)
+        parts = self.assistant.composer.selector.block_words(self.assistant.records[state.policy])
+        kept = [w for w in state.subject.split(",") if w and w not in said and not (said & parts and w in parts)]
+        if not kept:
+            return reading
+        text = reading.text + "，" + "，".join(kept)
+        return self.assistant.read(text, fields=fields, corrected=text)
+
+    def _own_words(self, answer: Answer) -> list[str]:
+        """The question's words beyond the entry's name and the field asked: what it was about."""
+        record = self.assistant.records[answer.policy]
+        title = self.assistant.composer.terms_of(record.title)
+        parts = self.assistant.composer.selector.block_words(record)
+        names = self._names[answer.policy]
+        terms = self.assistant.index.segmenter.words(answer.question)  # (whole words, not their parts)
+        known = self.assistant.searcher.known_terms
+        return list(dict.fromkeys(t for t in self.topic_terms(terms) if t in known and len(t) >= 2
+                                  and t not in title and t not in self._asking and t not in self._places
+                                  and (t in parts or not any(t in n for n in names))
+                                  and not _NUMERIC.match(t)))[:SUBJECT_WORDS]
+
     def _reply(self, answer: Answer, state: State, region: str | None, keep_options: bool = False) -> Reply:
         updates: dict[str, Any] = {"region": region, "offered": []}
         if answer.policy is None:
@@ -629,7 +658,8 @@ class Conversation:
             updates["options"] = [a.policy for a in answer.alternatives]
             buttons = [self._choice_button(a.policy) for a in answer.alternatives]
             return Reply(answer.answer, buttons, updates, answer)
-        updates.update(policy=answer.policy, field=",".join(answer.asked) or None)
+        updates.update(policy=answer.policy, field=",".join(answer.asked) or None,
+                       subject=",".join(self._own_words(answer)) or None)
         if not keep_options:
             related = [a.policy for a in answer.alternatives] or [e for e in answer.ranked if e != answer.policy][:3]
             updates["options"] = related[:MAX_OPTIONS]

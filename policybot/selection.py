@@ -57,6 +57,7 @@ class Unit:
     block: str = ""  # the sub-part heading it sits under in its section ("（二）修复其他部门作出的行政处罚信息")
 
 
+SAID_ELSEWHERE = 2  # a sub-part's word said this often outside it still names it (引领型 in the entry's preamble)
 HEADING_CHARS = 32  # a sub-part's head this short names it ("（二）节水技术改造项目"); a longer one is an item
 # "（二）…": a sub-part of a section; its first sentence heads the sentences under it
 _BLOCK = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
@@ -291,8 +292,9 @@ class Selector:
     def _concentrated(units: Sequence[Unit], block: str, word: str) -> bool:
         """Is the word mostly said inside the block (节水 in the 节水 sub-part), rather than all over the entry (行政处罚
         in an entry about repairing penalties' records)?"""
-        saying = [u for u in units if word in u.text]
-        return not saying or sum(u.block == block for u in saying) * 2 >= len(saying)
+        saying = [u for u in units if word in u.text and not u.text.startswith(block)]  # (not its heading)
+        inside = sum(u.block == block for u in saying)
+        return inside * 2 >= len(saying) or len(saying) - inside <= SAID_ELSEWHERE
 
     def units(self, record: Record) -> tuple[Unit, ...]:
         """The entry's sentences, cut once."""

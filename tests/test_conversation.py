@@ -23,7 +23,7 @@ def play(conv: Conversation, *messages: str) -> list[str]:
     out = []
     for m in messages:
         reply = conv.answer(m, state)
-        for key in ("policy", "field", "region", "options", "offered"):
+        for key in ("policy", "field", "region", "options", "offered", "subject"):
             if key in reply.updates:
                 setattr(state, key, reply.updates[key])
         out.append(reply.text)
@@ -477,6 +477,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # another entry scores higher on 建成 but holds no more of the message's words than the one under discussion
     pytest.param(["战略性新兴产业专项资金 项目投资额最低多少", "项目24年才建成，能报不"], ["2021年12月31日"],
                  id="a_higher_score_without_more_of_the_words_is_no_switch"),
+    # "引领型的呢" asks the last question (研发投入强度) again about the other sub-part
+    pytest.param(["科技标杆企业 成长型的研发投入强度要多少", "引领型的呢"], ["不低于4%"],
+                 id="an_elliptic_follow_up_keeps_the_last_question_s_subject"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
