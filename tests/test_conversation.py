@@ -480,6 +480,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # "引领型的呢" asks the last question (研发投入强度) again about the other sub-part
     pytest.param(["科技标杆企业 成长型的研发投入强度要多少", "引领型的呢"], ["不低于4%"],
                  id="an_elliptic_follow_up_keeps_the_last_question_s_subject"),
+    # 转到 is the guide's 转办: the clause asking it has its own sentence (1个工作日 内转办)
+    pytest.param(["民营企业反映诉求 几天转到部门 简单的咨询多久办完"], ["1个工作日", "3个工作日"],
+                 id="a_colloquial_word_for_the_guide_s_step_names_that_step"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
