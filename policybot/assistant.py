@@ -79,11 +79,16 @@ class Assistant:
             if len(word) < 2 or word in self._known or not _CJK_WORD.match(word):
                 continue
             at = text.find(word)
-            for extra in (1, 2):
-                span = text[at: at + len(word) + extra]
+            # … and one that jieba glued to the word before it ("能拿稳刚返还" cut as 拿稳/刚/返还)
+            for start, extra in ((at, 1), (at, 2), (at + 1, 1), (at + 1, 2)):
+                span = text[start: at + len(word) + extra]
                 fixed = self.speller.correct(span)
+                if start > at and not any(len(w) >= 3 and w in self._known
+                                          for w in self.index.segmenter.words(
+                                              fixed.text + text[start + len(span): start + len(span) + 3])):
+                    continue  # (a shifted span must make a longer word of the guide: 稳岗返还, not 基金 of 公积金)
                 if fixed.replacements and fixed.text != span:
-                    text = text[:at] + fixed.text + text[at + len(span):]
+                    text = text[:start] + fixed.text + text[start + len(span):]
                     break
         return text
 

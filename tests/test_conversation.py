@@ -56,7 +56,9 @@ def test_naming_another_entry_changes_the_topic(conv):
     assert "5万元" in second
 
 
-@pytest.mark.parametrize("typo, expected", [("崇军袋要带什么材料", "户口本"), ("高新技术企叶认定奖多少", "15万元")])
+@pytest.mark.parametrize("typo, expected", [("崇军袋要带什么材料", "户口本"), ("高新技术企叶认定奖多少", "15万元"),
+                                            # the typo's first character glued to the word before it (拿稳)
+                                            ("去年裁了人 还能拿稳刚返还吗", "稳岗返还")])
 def test_typos_of_the_guides_words(conv, typo, expected):
     (reply,) = play(conv, typo)
     assert expected in reply and "没有涉及" not in reply
@@ -493,6 +495,8 @@ def test_the_last_reply_says(conv, messages, said):
     # a clause about a neighbouring topic (工伤认定) is not answered by the entry its words resemble (工伤保险费率)
     ["工伤保险费率降了多少", "员工干活扭伤了 认定工伤咋申请 要带啥"],
     ["技术合同登记 收费吗", "残保金今年能少交点不"],
+    ["鸵鸟幼鸟补贴多少", "现在鸵鸟肉收购价多少"],
+    ["创业担保贷款要啥材料", "帮我查下我的贷款批到哪一步了"],
 ])
 def test_a_neighbouring_topic_after_an_entry_gets_no_entry_s_phone(conv, messages):
     reply = play(conv, *messages)[-1]
