@@ -485,6 +485,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # 转到 is the guide's 转办: the clause asking it has its own sentence (1个工作日 内转办)
     pytest.param(["民营企业反映诉求 几天转到部门 简单的咨询多久办完"], ["1个工作日", "3个工作日"],
                  id="a_colloquial_word_for_the_guide_s_step_names_that_step"),
+    # "还有一个…" announces another subject; "挂在网上" says where the penalty is shown, not how to apply
+    pytest.param(["个体户移出经营异常名录要几天", "还有一个事 行政处罚一直挂在网上 能提前撤吗"], ["六个月"],
+                 id="another_thing_announced_and_shown_online_is_not_the_process"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
