@@ -176,7 +176,8 @@ def measures(text: str, words: Sequence[str]) -> bool:
 
 _HOW_COMPUTED = re.compile(r"(?:怎么|咋|如何|怎样)(?:算|计算|换算|折算)|计算方法|计算公式|算法")
 # "开了个个体户才半年，能减多少": less than a year — the rule that prorates the yearly figure answers it
-_PART_OF_A_YEAR = re.compile(r"(?:才|只|刚|不到|不满|没满)(?:干了|开了|经营了?|营业了?)?(?:半年|[一二两三四五六七八九十\d]{1,2}个?月)")
+_PART_OF_A_YEAR = re.compile(r"(?:才|只|刚|不到|不满|没满|不足)(?:干了|开了|经营了?|营业了?)?(?:半年|[一二两三四五六七八九十\d]{1,2}个?月)"
+                             r"|(?:不到|不满|没满|不足)(?:一|1)(?:整)?年")
 _FORMULA = re.compile(r"[=＝÷×]|公式|按月换算|换算")
 
 

@@ -53,3 +53,9 @@ def test_a_word_whose_meaning_is_asked_and_the_sentence_that_defines_it():
     assert defined_words("什么叫零就业家庭") == ("零就业家庭",)
     assert defines("零就业家庭是指家庭成员均处于失业状况的城镇居民家庭。", defined_words("什么叫零就业家庭"))
     assert not defines("零就业家庭可以申请。", defined_words("什么叫零就业家庭"))
+
+
+def test_less_than_a_year_asks_for_the_rule_that_prorates():
+    assert question_numbers("个体店开了不到一年 今年能扣多少").calculation
+    assert question_numbers("才干了5个月").calculation
+    assert not question_numbers("开了一年多了 能扣多少").calculation
