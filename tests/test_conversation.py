@@ -488,6 +488,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # "还有一个…" announces another subject; "挂在网上" says where the penalty is shown, not how to apply
     pytest.param(["个体户移出经营异常名录要几天", "还有一个事 行政处罚一直挂在网上 能提前撤吗"], ["六个月"],
                  id="another_thing_announced_and_shown_online_is_not_the_process"),
+    # a firm's 困难 is an 诉求 to raise (entry 56), not the 就业困难人员 of the employment entries
+    pytest.param(["个体户转企业有补助吗", "公司有困难 去哪反映"], ["第56项"],
+                 id="a_firm_s_difficulty_is_a_request_to_raise"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
