@@ -55,6 +55,7 @@ _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
 # "个人的呢", "那省级的呢": the thing that changes
 _CHANGED = re.compile(r"^(?:那|那么|那要是|要是)?([^，,？?。\s的]{2,12}?)的?呢")
 _THEN = re.compile(r"^(?:那|那么|那要是|那如果)")
+NEAR_HITS = 3  # the entries near the top of a search that a follow-up is weighed against
 SUBJECT_WORDS = 6  # the last question's own words kept for an elliptic follow-up
 OPENING_CHARS = 6  # "那" and a name starting this near the opening of a message is what the message turns to
 _NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")  # "不是小微的呢": the other case
@@ -500,9 +501,18 @@ class Conversation:
             return None
         if have_here >= FOLLOW_SHARE or margin <= SWITCH_MARGIN:
             return current
-        if reading.fields and have_top <= have_here:
-            return current  # "项目24年才建成，能报不": the other entry holds none of its words the current one lacks
-        return self._same_frame(reading, current, content) if elliptic else None
+        if reading.fields and all(self._share(content, h.entry) <= have_here for h in hits[:NEAR_HITS]):
+            # "项目24年才建成，能报不": no entry near the top holds more of its words than the current one
+            return current
+        if elliptic:
+            return self._same_frame(reading, current, content)
+        return self._holding_most(hits, content, have_top)
+
+    def _holding_most(self, hits, content: Sequence[str], have_top: float) -> int | None:
+        """Leaving the entry under discussion: the entry near the top that holds clearly more of the message's
+        words than the best-scoring one ("养殖基地能养400只" → 鸵鸟养殖基地), else None (the search decides)."""
+        best = max(hits[:NEAR_HITS], key=lambda h: self._share(content, h.entry))
+        return best.entry if self._share(content, best.entry) - have_top >= SWITCH_SHARE else None
 
     def content(self, reading: Reading) -> list[str]:
         """What a message is about: its words beyond the field it asks, places and fillers. Words the guide never

@@ -491,6 +491,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # a firm's 困难 is an 诉求 to raise (entry 56), not the 就业困难人员 of the employment entries
     pytest.param(["个体户转企业有补助吗", "公司有困难 去哪反映"], ["第56项"],
                  id="a_firm_s_difficulty_is_a_request_to_raise"),
+    # leaving the entry under discussion, the one holding all the message's words (养殖基地) beats a higher score
+    pytest.param(["鸵鸟孵化车间补多少", "我们的养殖基地存栏能到600只 有钱补不"], ["10%"],
+                 id="a_switch_goes_to_the_entry_holding_the_message_s_words"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
