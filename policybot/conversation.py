@@ -475,6 +475,9 @@ class Conversation:
         content = self.content(reading)
         if not content:
             return current  # "办下来要多久", "电话呢": a question about the entry under discussion
+        if any(w in reading.question for w in self.dialogue.this_one) \
+                and not any(w in reading.text for w in self.dialogue.switch):
+            return current  # "退伍兵这个要去人社认定不": the entry under discussion, pointed at
         if any(w in reading.text for w in self.dialogue.switch):
             return None  # "插一句，吸纳脱贫人口的减税…": the user says a new subject follows
         if any(w in reading.text for w in self.dialogue.aside) and (

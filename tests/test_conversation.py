@@ -494,6 +494,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # leaving the entry under discussion, the one holding all the message's words (养殖基地) beats a higher score
     pytest.param(["鸵鸟孵化车间补多少", "我们的养殖基地存栏能到600只 有钱补不"], ["10%"],
                  id="a_switch_goes_to_the_entry_holding_the_message_s_words"),
+    # "…这个": the entry under discussion, pointed at, though another entry's words (认定) score higher
+    pytest.param(["企业招脱贫人口 一个人一年抵多少税", "那招退伍兵的呢", "退伍兵这个还得去人社那边办认定不"], ["第35项"],
+                 id="this_one_points_at_the_entry_under_discussion"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
