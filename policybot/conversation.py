@@ -75,7 +75,7 @@ class State:
     region: str | None = None
     options: list[int] = dc_field(default_factory=list)  # entries related to the last answer ("还有别的吗")
     offered: list[int] = dc_field(default_factory=list)  # the numbered list the last reply showed, if any
-    subject: str | None = None  # the last question's own words, comma-separated ("C类,人才"): what "X呢" keeps
+    subject: str | None = None  # the last question's own words, comma-separated ("成长型,投入,强度"): what "X呢" keeps
     profile: dict[str, Any] = dc_field(default_factory=dict)
 
 
@@ -640,9 +640,9 @@ class Conversation:
                      [{"title": "看看适合我的政策", "payload": "/start_matching"}])
 
     def _with_subject(self, reading: Reading, state: State, fields: list[str]) -> Reading:
-        """"每个月生活补助呢" after "C类人才安家补贴给多少": the same subject (C类人才), asked about something
+        """"引领型的呢" after "成长型的研发投入强度要多少": the last question again (研发投入强度), about something
         else. The last question's own words are read with the message, except those the message replaces: a
-        sub-part named instead of another ("引领型的呢" after 成长型)."""
+        sub-part named instead of another (引领型 for 成长型)."""
         said = set(reading.result.terms)
         parts = self.assistant.composer.selector.block_words(self.assistant.records[state.policy])
         kept = [w for w in state.subject.split(",") if w and w not in said and not (said & parts and w in parts)]
