@@ -389,8 +389,14 @@ class Composer:
                 b, q = self.lead(r, part, part_result, own)
                 # what an earlier part already quoted is not quoted again, whole or sentence by sentence
                 said = "".join(body)
-                body.extend(x for x in b if x not in body and not all(
-                    piece in said for piece in _SENTENCE_END.split(_LABEL.sub("", x)) if piece.strip()))
+                for x in b:
+                    head = _LABEL.match(x)
+                    head = head.group(0) if head else ""
+                    pieces = [p for p in _SENTENCE_END.split(x[len(head):]) if p.strip()]
+                    fresh = [p for p in pieces if p.strip() not in said]
+                    if x in body or not fresh:
+                        continue
+                    body.append(x if len(fresh) == len(pieces) else head + "".join(fresh).strip())
                 quoted.extend(x for x in q if x not in quoted)
         else:
             body, quoted = self.lead(r, question, result, asked)

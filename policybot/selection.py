@@ -43,6 +43,7 @@ class SelectionWeights:
     quantity: float = 1.0  # it has a number in the unit of a quantity the question states (30只 → 100只以上)
     formula: float = 2.0  # it is a formula or a conversion rule, and the question asks how a figure is worked out
     block: float = 1.0  # it sits under the sub-part heading the question names ("节水的…" → （二）节水技术改造项目)
+    per: float = 1.0  # it gives a rate per the unit the question asks one per ("一亩补多少" → 每亩600元)
     meaning: float = 1.5  # it says what a word means, and the question asks that ("毕业年度怎么算")
     measure: float = 0.5  # it gives a number for the thing whose quantity is asked ("多少水" → 年节水量在5万吨)
 
@@ -110,6 +111,7 @@ class Numbers:
     calculation: bool = False  # "限额咋算": how a figure is worked out — a formula answers it
     measured: tuple[str, ...] = ()  # what a quantity is asked of: "一年得省多少水" → ("水",), "营业收入要多少" → ("收入",)
     defined: tuple[str, ...] = ()  # words whose meaning is asked: "毕业年度怎么算" → ("毕业年度",)
+    per: tuple[str, ...] = ()  # units a rate is asked per: "一亩补多少" → ("亩",)
 
 
 def question_numbers(text: str) -> Numbers:
@@ -119,7 +121,7 @@ def question_numbers(text: str) -> Numbers:
                                         *(["项"] if _COUNTED.search(text) else []),
                                         *(["人"] if any("人" in w for w in measured) else [])])),
                    bool(_HOW_COMPUTED.search(text) or _PART_OF_A_YEAR.search(text)),
-                   measured, defined_words(text))
+                   measured, defined_words(text), per_units(text))
 
 
 _HOW_MANY = re.compile(r"多少|几")
@@ -247,6 +249,8 @@ class Selector:
                 score += w.quantity
             if u.block in named_block:
                 score += w.block
+            if any(f"每{unit}" in u.text for unit in numbers.per):
+                score += w.per
             if numbers.defined and defines(u.text, numbers.defined):
                 score += w.meaning
             if numbers.measured and measures(u.text, numbers.measured):

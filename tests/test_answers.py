@@ -197,6 +197,8 @@ def test_a_pair_of_paths_ranking_close_below_a_distractor_is_given_whole(assista
     ("科技型中小企业 人数上限是多少", "500人", None),
     # two entries named alike (种鸵鸟, 燕麦): the one paying per 亩 answers "一亩能补多少"
     ("种鸵鸟要的燕麦 一亩能补多少", "100元", "3000元"),
+    # a rate asked per a unit ("一亩地补多少"): the sentence giving it per that unit, before who the user is
+    ("我们是养鸵鸟的合作社 苜蓿一亩地补多少", "每亩600元", None),
     # a word's meaning asked: the sentence that defines it
     ("个体户减税里说的毕业年度是啥意思", "1月1日至12月31日", None),
     ("鸵鸟牧草补贴 优质牧草包括哪些", "苜蓿和燕麦", None),
