@@ -234,6 +234,11 @@ def contact_lines(contacts: Sequence[Contact]) -> list[str]:
     return lines
 
 
+
+def _giving(ranked: Sequence[Ranked], numbers: Numbers) -> Ranked | None:
+    """The sentence ranked near the top that gives a number for the thing a "多少" asks about."""
+    return next((rk for rk in ranked[:NEAR_RANKS] if measures(rk.unit.text, numbers.measured)), None)
+
 class Composer:
     def __init__(self, records: Sequence[Record], fields: Fields, segmenter: Segmenter, idf, encode=None,
                  asking: frozenset[str] = frozenset()):
@@ -515,8 +520,7 @@ class Composer:
                     # "评价分要多少" beside a one-line amount section: the sentence giving the number for it
                     ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector,
                                                 numbers, specific)
-                    given = next((rk for rk in ranked[:NEAR_RANKS] if measures(rk.unit.text, numbers.measured)),
-                                 None)
+                    given = _giving(ranked, numbers)
                     if given is not None:
                         body.append(given.unit.text)
                         sections = [*sections, given.unit.section]
@@ -583,7 +587,7 @@ class Composer:
                     picks.append(valued)
             if numbers.measured and not any(measures(rk.unit.text, numbers.measured) for rk in picks):
                 # "一年得省多少水": the sentence that gives the number for it (年节水量在5万吨), if one ranks near
-                given = next((rk for rk in ranked[:NEAR_RANKS] if measures(rk.unit.text, numbers.measured)), None)
+                given = _giving(ranked, numbers)
                 if given is not None:
                     picks.append(given)
             if numbers.calculation and not any(is_formula(rk.unit.text) for rk in picks):

@@ -475,11 +475,10 @@ class Conversation:
         content = self.content(reading)
         if not content:
             return current  # "办下来要多久", "电话呢": a question about the entry under discussion
-        if any(w in reading.question for w in self.dialogue.this_one) \
-                and not any(w in reading.text for w in self.dialogue.switch):
-            return current  # "退伍兵这个要去人社认定不": the entry under discussion, pointed at
         if any(w in reading.text for w in self.dialogue.switch):
             return None  # "插一句，吸纳脱贫人口的减税…": the user says a new subject follows
+        if any(w in reading.question for w in self.dialogue.this_one):
+            return current  # "退伍兵这个要去人社认定不": the entry under discussion, pointed at
         if any(w in reading.text for w in self.dialogue.aside) and (
                 reading.scope.unknown_words or self._share(content, current) < FOLLOW_SHARE):
             return None  # "对了 注册个网店多久能下来" — but "对了 移出来要几天" is still about the entry

@@ -202,6 +202,7 @@ class Selector:
         self.field_words = field_words or {}
         self.weights = weights
         self._cache: dict[int, tuple[tuple[Unit, ...], np.ndarray | None]] = {}
+        self._blocks: dict[int, dict[str, frozenset[str]]] = {}  # each entry's sub-part words, worked out once
 
     def _units(self, record: Record) -> tuple[tuple[Unit, ...], np.ndarray | None]:
         """An entry's sentences and their embeddings, computed on first use (the guide is small and fixed)."""
@@ -231,7 +232,7 @@ class Selector:
         else:
             dense = np.zeros(len(units))
         w = self.weights
-        named_block = self._named_blocks(units, question_terms - self.terms(record.title))
+        named_block = self._named_blocks(record, question_terms - self.terms(record.title))
         cue_words = self.field_words.get(fields[0], frozenset()) if fields else frozenset()
         ranked = []
         for i, u in enumerate(units):
@@ -266,14 +267,20 @@ class Selector:
         ranked.sort(key=lambda rk: order[id(rk)])
         return ranked
 
-    def _named_blocks(self, units: Sequence[Unit], question_terms: set[str]) -> set[str]:
+    def _named_blocks(self, record: Record, question_terms: set[str]) -> set[str]:
         """Sub-part headings the question names by a word its sibling headings lack (节水 of （二）节水技术改造项目
         beside （一）节能技术改造项目)."""
-        return {block for block, words in self._block_words(units).items() if words & question_terms}
+        return {block for block, words in self._block_words_of(record).items() if words & question_terms}
 
     def block_words(self, record: Record) -> set[str]:
         """The words that tell an entry's sub-parts apart (节能, 节水, 综合利用 …)."""
-        return set().union(*self._block_words(self.units(record)).values())
+        return set().union(*self._block_words_of(record).values())
+
+    def _block_words_of(self, record: Record) -> dict[str, frozenset[str]]:
+        cached = self._blocks.get(record.id)
+        if cached is None:
+            cached = self._blocks[record.id] = {b: frozenset(w) for b, w in self._block_words(self.units(record)).items()}
+        return cached
 
     def _block_words(self, units: Sequence[Unit]) -> dict[str, set[str]]:
         """Each named sub-part heading (short, or ending in a colon), with its words that no sibling heading of the
