@@ -166,13 +166,17 @@ def _sound_cost(typed: str, target: str, target_reading: str) -> float:
     """How far the typed character sounds from the guide word's character (read as in that word): the cost of
     changing one into the other, UNRELATED when they do not sound alike."""
     readings = _readings(typed)
-    goals = {target_reading, *(_readings(target)[:1])} - {""}
+    # the guide word's character as read in that word (or its usual reading) costs nothing extra; another of its
+    # readings is how people often say it (苜蓿 mùxu, said mùsu: typed 苜宿), an exact homophone only, at a cost
+    goals = {g: 0.0 for g in (target_reading, *_readings(target)[:1]) if g}
+    for g in _readings(target)[1:]:
+        goals.setdefault(g, LESS_COMMON_READING)
     best = UNRELATED
     for k, r in enumerate(readings):
-        for g in goals:
+        for g, extra in goals.items():
             cost = _syllable_cost(r, g)
-            if k:
-                cost = cost + LESS_COMMON_READING if cost == SAME_SOUND else UNRELATED
+            if k or extra:
+                cost = cost + (LESS_COMMON_READING if k else 0.0) + extra if cost == SAME_SOUND else UNRELATED
             best = min(best, cost)
     return best
 

@@ -24,7 +24,7 @@ from .matcher import assess, match as match_profile
 from .parts import split_parts
 from .profile import UNKNOWN, describe, extract_facts, known, options, without_facts
 from .scope import FUNCTION_CHARS
-from .selection import measures, quantity_in, question_numbers
+from .selection import measures, quantity_in, question_numbers, states_same_quantity
 
 SWITCH_MARGIN = 0.3  # another entry must score this much above the one under discussion to change the topic …
 SIBLING_GAP = 0.8  # how far below the best entry a version for the user's kind of business may rank
@@ -483,8 +483,8 @@ class Conversation:
                 reading.scope.unknown_words or self._share(content, current) < FOLLOW_SHARE):
             return None  # "对了 注册个网店多久能下来" — but "对了 移出来要几天" is still about the entry
         top = hits[0]
-        if top.entry == current:
-            return current
+        if top.entry == current or states_same_quantity(reading.question, text_here):
+            return current  # … or "要是雇了3个人呢" where the entry under discussion says 带动就业3人以上
         here = next(h for h in hits if h.entry == current)
         margin = top.score - here.score
         have_here, have_top = self._share(content, current), self._share(content, top.entry)

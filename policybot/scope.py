@@ -24,6 +24,7 @@ FUNCTION_CHARS = set("的了吗呢吧啊呀嘛么是有在和与及或也都还�
 @dataclass(frozen=True)
 class ScopeRules:
     quoted_min: int = 5  # a phrase this long found verbatim in an entry puts the question in scope
+    quoted_beside_topic: int = 8  # … this long when the question also names a neighbouring topic
     dense_with_unknown: float = 0.5  # with a topic word the guide lacks, the best passage must be this close
     dense_min: float = 0.25  # below this nothing in the guide is close
     coverage_min: float = 0.35  # without dense scores (lexical mode): share of the question's weight the best
@@ -37,6 +38,9 @@ class ScopeRules:
     # "退伍兵开个体户，今年才干了5个月" is about 退役军人 个体工商户 减免, not about 才干.
     known_ratio: float = 1.3
     known_dense: float = 0.35
+    # … or twice over, however far the embedding puts it: a colloquial message ("返乡农民工 开了个修车铺快两年了")
+    # embeds poorly, while the guide's words in it (返乡入乡农牧民工, 补贴) say plainly what it is about
+    known_ratio_alone: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,27 @@ def neighbouring_topic(question: str, topics: list[Topic]) -> tuple[Topic, str] 
     return None
 
 
+# The user's own trade, said in passing: "开了个修车铺", "我们卖建材的", "搞装修的". Its words tell who asks, not
+# what is asked, so a trade the guide never names does not make the question one it does not cover.
+_OWN_TRADE = re.compile(
+    r"(?:开|干|经营|办|盘)(?:了|着)?(?:个|一个|家|一家|间|一间)[\u4e00-\u9fff]{0,5}?"
+    r"(?:店|铺|馆|厂|部|摊|行|坊|场|站|房|所|室|社)"
+    r"|(?:我们|我|俺|俺们|咱|咱们|他|他们|他家|来电人|客户)(?:是|家是)?(?:卖|做|搞|干|开|跑|修|养|种|弄)"
+    r"[\u4e00-\u9fff]{1,8}?的(?=$|[\s，,。！!？?；;、]|[这那想要能有])"
+)
+
+
+def own_trade_spans(question: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _OWN_TRADE.finditer(question)]
+
+
 def foreign_words(result: SearchResult, known: set[str]) -> list[str]:
-    """Topic words of the question that the guide and the curated vocabularies never use."""
+    """Topic words of the question that the guide and the curated vocabularies never use (the user's own trade
+    aside)."""
+    trade = "".join(result.query[a:b] for a, b in own_trade_spans(result.query))
     out = []
     for t in dict.fromkeys(result.terms):
-        if t in known or len(t) < 2 or t.isdigit() or set(t) & FUNCTION_CHARS:
+        if t in known or len(t) < 2 or t.isdigit() or set(t) & FUNCTION_CHARS or t in trade:
             continue
         out.append(t)
     return out
@@ -97,9 +117,11 @@ def decide(
     unknown = tuple(foreign_words(result, known))
     if top.named:
         return ScopeDecision(True, f"names entry {top.entry} as “{top.named}”", unknown)
-    if quoted >= rules.quoted_min:
-        return ScopeDecision(True, f"quotes {quoted} characters of entry {top.entry}", unknown)
     neighbour = neighbouring_topic(result.query, list(topics))
+    # a quoted phrase puts the question in scope, unless it is as short as a common name (个体工商户) beside a
+    # neighbouring topic's keyword ("个体工商户办理注销登记")
+    if quoted >= (rules.quoted_beside_topic if neighbour else rules.quoted_min):
+        return ScopeDecision(True, f"quotes {quoted} characters of entry {top.entry}", unknown)
     if neighbour is not None:
         topic, keyword = neighbour
         return ScopeDecision(False, f"asks about {topic.name} (“{keyword}”), which the guide does not cover",
@@ -116,10 +138,11 @@ def decide(
         words = [t for t in dict.fromkeys(result.terms) if len(t) >= 2 and t in known and not set(t) & FUNCTION_CHARS]
         # "ETC在哪里办": nothing but the unknown word says what it is about
         clear = clear and any(t not in asking for t in words)
-        if idf is not None and result.best_dense >= rules.known_dense:
+        if idf is not None:
             known_mass = sum(idf(t) for t in words)
             unknown_mass = sum(idf(t) for t in unknown) or 1.0
-            clear = clear or known_mass >= rules.known_ratio * unknown_mass
+            clear = clear or known_mass >= rules.known_ratio_alone * unknown_mass or (
+                result.best_dense >= rules.known_dense and known_mass >= rules.known_ratio * unknown_mass)
     if unknown and clear:
         return ScopeDecision(True, f"points at entry {top.entry} (lead {lead:.2f}) despite {'、'.join(unknown)}",
                              unknown)

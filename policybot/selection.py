@@ -344,6 +344,22 @@ def per_units(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_PER.findall(text)))
 
 
+_STATED = re.compile(r"((?<![\d.])\d+(?:\.\d+)?|[两二三四五六七八九十]+)\s*(个人|人|名|亩|只|吨|万元|元|个月|年|家|项|次)")
+_DIGITS = dict(zip("两二三四五六七八九", "223456789"))
+
+
+def states_same_quantity(question: str, text: str) -> bool:
+    """Does the text give a figure the question states ("雇了3个人" against "带动就业3人以上")? The same number in
+    the same unit; a question asking 多少/几 states nothing."""
+    for value, unit in _STATED.findall(question):
+        value = _DIGITS.get(value, value)
+        unit = _UNIT_SAME.get(unit, unit)
+        units = "(?:人|名)" if unit == "人" else re.escape(unit)
+        if re.search(r"(?<![\d.])" + re.escape(value) + r"\s*" + units, text):
+            return True
+    return False
+
+
 def quantity_in(text: str, unit: str) -> bool:
     """Does the text state a number in the unit's dimension ("每亩600元" for 亩, "1年以上" for 个月)?"""
     return bool(re.search(_DIMENSION.get(unit) or r"[\d一二两三四五六七八九十]\s*" + re.escape(unit), text))

@@ -497,6 +497,13 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # "…这个": the entry under discussion, pointed at, though another entry's words (认定) score higher
     pytest.param(["企业招脱贫人口 一个人一年抵多少税", "那招退伍兵的呢", "退伍兵这个还得去人社那边办认定不"], ["第35项"],
                  id="this_one_points_at_the_entry_under_discussion"),
+    # the entry under discussion gives the figure the message states (带动就业3人以上): it stays, though another
+    # entry pays per person hired
+    pytest.param(["个体户开满一年能拿一次性创业补贴吗", "那我带了3个人就业呢"], ["20000元"],
+                 id="a_figure_the_entry_under_discussion_gives_keeps_it"),
+    # 省级 is the 自治区 level in Inner Mongolia: after the 盟 level's reward, the same entry's 自治区 one
+    pytest.param(["高企首次认定 盟里给多少后补助", "那省里给多少"], ["15万元"],
+                 id="the_provincial_level_is_the_autonomous_region_s"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
@@ -512,4 +519,31 @@ def test_the_last_reply_says(conv, messages, said):
 ])
 def test_a_neighbouring_topic_after_an_entry_gets_no_entry_s_phone(conv, messages):
     reply = play(conv, *messages)[-1]
+    assert "没有涉及" in reply and "0483" not in reply, reply
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the user's own trade, said in passing, is who asks, not what about (修车铺, 建材 are no words of the guide)
+    ("回乡的牧民工 开了个洗车铺 有补贴吗", "10000元"),
+    ("俺们是卖建材的 罚款公示满多久能申请提前停掉", "六个月"),
+    # 快满 is no word of the guide and the message embeds poorly, but 返乡入乡农牧民工 and 补贴 say what it is about
+    ("农民工返乡 开了个修车铺 快满两年 给补贴吗", "10000元"),
+])
+def test_the_user_s_own_trade_does_not_make_a_question_uncovered(conv, text, expected):
+    (reply,) = play(conv, text)
+    assert "没有涉及" not in reply and expected in reply, reply
+
+
+def test_a_short_quote_beside_a_neighbouring_topic_is_not_in_scope(conv):
+    # 个体工商户 is quoted from the guide, but closing the business (注销) is a registration matter it does not cover
+    (reply,) = play(conv, "个体工商户想注销 得带哪些东西")
+    assert "没有涉及" in reply and "0483" not in reply, reply
+
+
+@pytest.mark.parametrize("text", [
+    "脱贫户家孩子上大学 有补助没",  # a family's schooling, though 脱贫人口 and 补助 are the guide's words
+    "退伍老兵的安置房咋申请",
+])
+def test_a_person_s_own_affairs_in_the_guide_s_words_are_declined(conv, text):
+    (reply,) = play(conv, text)
     assert "没有涉及" in reply and "0483" not in reply, reply

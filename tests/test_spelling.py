@@ -60,6 +60,8 @@ TYPOS = [
     ("有扩刚补助没", "有扩岗补助没", "扩岗补助"),
     # 机率 is a word of its own, leaving 容 alone: the wrong homophone inside a real word
     ("厂房加层提高容机率 还要补地价吗", "厂房加层提高容积率 还要补地价吗", "容积率"),
+    # 蓿 is read xu in 苜蓿 and often said su: 宿 (su) is its homophone by that other reading
+    ("苜宿种得多 能补贴吗", "苜蓿种得多 能补贴吗", "苜蓿"),
 ]
 
 
