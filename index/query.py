@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from knowledge.curated import ContextWord
 from knowledge.parser import chinese_numeral
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields
@@ -77,6 +78,20 @@ _COLLOQUIAL = (("咋", "怎么"), ("啥", "什么"), ("木有", "没有"), ("多
 def colloquial(text: str) -> str:
     for said, meant in _COLLOQUIAL:
         text = text.replace(said, meant)
+    return text
+
+
+def with_context_words(text: str, context: Sequence[ContextWord]) -> str:
+    """The question with the guide's words written after a word that stands for them in this context: "被税务局罚了"
+    → "被税务局（其他部门作出的行政处罚）罚了" (synonyms.yml, in_context)."""
+    for cw in context:
+        if cw.means in text or not any(b in text for b in cw.beside):
+            continue
+        found = [(text.find(w), w) for w in cw.words if w in text]
+        if found:
+            at, word = min(found, key=lambda f: (f[0], -len(f[1])))
+            end = at + len(word)
+            text = f"{text[:end]}（{cw.means}）{text[end:]}"
     return text
 
 

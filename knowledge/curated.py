@@ -28,6 +28,26 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class ContextWord:
+    """Words that stand for one of the guide's words only beside another (synonyms.yml, in_context): 税务局 beside
+    a penalty is one of the 其他部门 whose penalties the guide treats apart from 市场监管部门's."""
+
+    means: str
+    beside: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+def load_context_words(path: Path = SYNONYMS_FILE) -> list[ContextWord]:
+    data = _load_yaml(path)
+    out = []
+    for means, spec in (data or {}).get("in_context", {}).items():
+        if not spec or not spec.get("beside") or not spec.get("words"):
+            raise AnnotationError(str(path), f"in_context {means!r} needs beside and words")
+        out.append(ContextWord(str(means), tuple(map(str, spec["beside"])), tuple(map(str, spec["words"]))))
+    return out
+
+
+@dataclass(frozen=True)
 class Topic:
     """A neighbouring topic the guide does not cover (knowledge/not_covered.yml)."""
 

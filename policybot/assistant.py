@@ -8,12 +8,12 @@ import threading
 from dataclasses import dataclass
 from typing import Sequence
 
-from index.query import detect_fields, detect_region
+from index.query import detect_fields, detect_region, with_context_words
 from index.search import MODES, SearchResult, Weights
 from index.spelling import GeneralCounts, Speller, guide_vocabulary
 from index.store import Index
 from knowledge.errors import InvalidInput
-from knowledge.curated import load_topics
+from knowledge.curated import load_context_words, load_topics
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields, load_facts, load_fields
 
@@ -61,6 +61,7 @@ class Assistant:
         self.facts = facts
         self.rules = rules
         self.topics = load_topics()
+        self.context_words = load_context_words()
         self.searcher = index.searcher(weights)
         # Words the guide uses, and the words that ask for one of its fields (办完, 多久 …): neither is foreign.
         self.asking_terms = asking_terms(fields, index.segmenter)
@@ -99,6 +100,7 @@ class Assistant:
         if mode not in MODES:
             raise InvalidInput(f"mode must be one of {MODES}")
         text = corrected if corrected is not None else self.correct(question)
+        text = with_context_words(text, self.context_words)
         understood = self.understand(text)
         wanted = list(fields) if fields is not None else understood.fields
         result = self._by_quantity(text, self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records)))

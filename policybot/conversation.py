@@ -32,6 +32,7 @@ SWITCH_SHARE = 0.25  # … or hold this much more of the message's words (idf-we
 FOLLOW_SHARE = 0.6  # a message whose words the entry under discussion holds this much of stays with it
 FRAME_GAP = 1.0  # "X呢" may take an entry this far below the top one when it keeps the current entry's frame
 NAMED_LEAD = 0.8  # a named entry this far ahead of the one under discussion is the subject, though it mentions the name
+QUOTED_OWN = 8  # … unless the message quotes this many characters of it ("其他部门作出的行政处罚")
 LEAVE_DOCUMENT = 1.0  # how far another entry must lead a policy document under discussion to take a follow-up
 FRAME_TITLES = 4  # a title word shared by more titles than this says nothing of a frame
 FRAME_RUN = 5  # characters another entry's name must share in one run with the current title to keep its frame
@@ -490,7 +491,7 @@ class Conversation:
         have_here, have_top = self._share(content, current), self._share(content, top.entry)
         records = self.assistant.records
         if records[top.entry].kind == "document" and records[current].kind != "document" \
-                and have_here >= have_top / 2:
+                and have_here >= have_top / 2 and top.quoted < QUOTED_OWN:
             # a long policy document shares some words with anything: unnamed, it takes over a follow-up only
             # when the message's words are clearly its own ("政府欠的账款有分歧" after a project subsidy)
             return current

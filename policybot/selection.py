@@ -13,7 +13,8 @@ import numpy as np
 from knowledge.records import Record, Section
 
 # A sentence ends at 。；; or a line break; list items (1. （一）) are lines of their own.
-_SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
+# a sentence does not end inside brackets: "（材料1.…；材料2.…；材料3.…），完成在线申请。" is one
+_SENTENCE = re.compile(r"(?:[^。；;\n（(]|[（(][^（()）\n]*[）)]?)+[。；;]?")
 # "1.报名登记", "（二）申请材料：", "收费标准：" head what follows; they answer nothing
 _HEADLINE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）.．、]\s*[^\d，。；：:]{0,8}|[^，。；：:]{0,10}[：:])$")
 _FEE = re.compile(r"免收|免缴|不收费|免费|无需缴纳|\d+(?:\.\d+)?元")
@@ -63,6 +64,7 @@ HEADING_CHARS = 32  # a sub-part's head this short names it ("（二）节水技
 # "（二）…": a sub-part of a section; its first sentence heads the sentences under it
 _BLOCK = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _BLOCK_HEAD = re.compile(r"^[^。；;]+")
+_REMARK = re.compile(r"[（(][^（）()]*[）)]$")  # "（不含市场监管部门作出的行政处罚）": a remark, not the heading's length
 
 
 def units_of(record: Record) -> list[Unit]:
@@ -234,8 +236,12 @@ class Selector:
         w = self.weights
         named_block = self._named_blocks(record, question_terms - self.terms(record.title))
         cue_words = self.field_words.get(fields[0], frozenset()) if fields else frozenset()
+        # a sub-part's heading ("（二）修复其他部门作出的行政处罚信息") names what follows it and answers nothing itself
+        headings = {u.block for u in units if u.block}
         ranked = []
         for i, u in enumerate(units):
+            if u.text in headings:
+                continue
             score = w.lexical * float(lexical[i]) + w.specific * float(special[i]) + w.dense * float(dense[i])
             # with nothing asked, the overview's fields lead — unless the question says what it is about
             score += self._prior(u, fields) if fields or not specific else 0.0
@@ -287,8 +293,8 @@ class Selector:
         same section has."""
         heads: dict[Section, dict[str, frozenset[str]]] = {}
         for u in units:
-            if u.block and (len(u.block) <= HEADING_CHARS or u.block.endswith(("：", ":"))):
-                heads.setdefault(u.section, {}).setdefault(u.block, self.terms(u.block))
+            if u.block and (len(_REMARK.sub("", u.block)) <= HEADING_CHARS or u.block.endswith(("：", ":"))):
+                heads.setdefault(u.section, {}).setdefault(u.block, self.terms(_REMARK.sub("", u.block)))
         out: dict[str, set[str]] = {}
         for blocks in heads.values():
             if len(blocks) < 2:

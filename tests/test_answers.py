@@ -185,8 +185,14 @@ def test_a_patent_the_guide_counts_is_not_the_patent_office_s_business(assistant
 def test_a_pair_of_paths_ranking_close_below_a_distractor_is_given_whole(assistant):
     # a sentence naming the penalising department among a dozen others ranks first; the two 受理 paths just below
     # it are what the question asks about
-    text = assistant.ask("被统计局罚了 在信用中国网站修复 几天能受理").answer
+    text = assistant.ask("在信用中国网站修复 几天能受理").answer
     assert "5个工作日" in text and "3个工作日" in text and "（二）修复其他部门" in text
+
+
+def test_the_department_that_imposed_the_penalty_picks_the_path(assistant):
+    # 统计局 is one of the 其他部门 (not 市场监管): its path alone, on 信用中国, 3 working days to accept
+    text = assistant.ask("被统计局罚了 在信用中国网站修复 几天能受理").answer
+    assert "3个工作日" in text and "5个工作日" not in text
 
 
 @pytest.mark.parametrize("question, says, not_says", [

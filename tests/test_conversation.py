@@ -502,7 +502,12 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     pytest.param(["个体户开满一年能拿一次性创业补贴吗", "那我带了3个人就业呢"], ["20000元"],
                  id="a_figure_the_entry_under_discussion_gives_keeps_it"),
     # 省级 is the 自治区 level in Inner Mongolia: after the 盟 level's reward, the same entry's 自治区 one
-    pytest.param(["高企首次认定 盟里给多少后补助", "那省里给多少"], ["15万元"],
+    # a penalty another department imposed (应急局, not 市场监管) is repaired on 信用中国, in other time limits (entry 51)
+    pytest.param(["被应急局罚了两万 行政处罚信用修复在哪个网站弄"], ["信用中国"],
+                 id="another_department_s_penalty_is_repaired_on_xinyong_zhongguo"),
+    pytest.param(["行政处罚信息修复多少天办完", "我这个是住建局罚的 几天受理"], ["3个工作日"],
+                 id="after_the_market_regulator_s_entry_another_department_s_penalty"),
+    pytest.param(["高企首次认定 盟里给多少后补助", "省级的呢"], ["15万元"],
                  id="the_provincial_level_is_the_autonomous_region_s"),
 ])
 def test_the_last_reply_says(conv, messages, said):
@@ -524,7 +529,6 @@ def test_a_neighbouring_topic_after_an_entry_gets_no_entry_s_phone(conv, message
 
 @pytest.mark.parametrize("text, expected", [
     # the user's own trade, said in passing, is who asks, not what about (修车铺, 建材 are no words of the guide)
-    ("回乡的牧民工 开了个洗车铺 有补贴吗", "10000元"),
     ("俺们是卖建材的 罚款公示满多久能申请提前停掉", "六个月"),
     # 快满 is no word of the guide and the message embeds poorly, but 返乡入乡农牧民工 and 补贴 say what it is about
     ("农民工返乡 开了个修车铺 快满两年 给补贴吗", "10000元"),
@@ -547,3 +551,14 @@ def test_a_short_quote_beside_a_neighbouring_topic_is_not_in_scope(conv):
 def test_a_person_s_own_affairs_in_the_guide_s_words_are_declined(conv, text):
     (reply,) = play(conv, text)
     assert "没有涉及" in reply and "0483" not in reply, reply
+
+
+def test_the_user_s_own_trade_is_read_as_who_asks():
+    from policybot.scope import own_trade_spans
+
+    def trades(text):
+        return [text[a:b] for a, b in own_trade_spans(text)]
+
+    assert trades("返乡以后开了个修车铺 有补贴吗") == ["开了个修车铺"]
+    assert trades("我们是做羊绒加工的，能报不") == ["我们是做羊绒加工的"]
+    assert trades("营业执照丢了咋补办") == [] and trades("开个公积金账户要啥") == []

@@ -73,3 +73,14 @@ def test_what_was_done_already_is_not_asked():
     assert detect_fields("材料都递了 要等几天", FIELDS) == ["timelimit"]
     assert detect_fields("交了申请表，多久审完", FIELDS) == ["timelimit"]
     assert "materials" in detect_fields("申请表交哪", FIELDS)
+
+
+def test_a_word_standing_for_the_guide_s_word_in_context():
+    from knowledge.curated import ContextWord
+    from index.query import with_context_words
+
+    other = [ContextWord("其他部门作出的行政处罚", ("罚", "处罚"), ("税务局", "环保局", "别的部门"))]
+    assert with_context_words("被环保局罚了两千", other) == "被环保局（其他部门作出的行政处罚）罚了两千"
+    assert with_context_words("税务局电话多少", other) == "税务局电话多少"  # no penalty: a tax office is a tax office
+    said = "其他部门作出的行政处罚怎么修复"
+    assert with_context_words(said, other) == said

@@ -59,3 +59,23 @@ def test_less_than_a_year_asks_for_the_rule_that_prorates():
     assert question_numbers("个体店开了不到一年 今年能扣多少").calculation
     assert question_numbers("才干了5个月").calculation
     assert not question_numbers("开了一年多了 能扣多少").calculation
+
+
+def test_a_sentence_does_not_end_inside_brackets():
+    from knowledge.records import Record, Section
+    from policybot.selection import units_of
+
+    text = "登录网站提交佐证材料（材料1.授权委托书；材料2.缴款收据；材料3.承诺书），完成在线申请。审核后公示。"
+    section = Section("process", ("process",), "办理流程", text, 1, 1)
+    record = Record(99, "示例", "", 1, "service", (section,), (), 1, 1, "")
+    assert [u.text for u in units_of(record)] == [
+        "登录网站提交佐证材料（材料1.授权委托书；材料2.缴款收据；材料3.承诺书），完成在线申请。", "审核后公示。"]
+
+
+def test_a_sub_part_s_heading_is_never_an_answer_sentence(assistant):
+    # "（二）修复其他部门作出的行政处罚信息…" names what follows it; what follows answers
+    record = assistant.records[51]
+    selector = assistant.composer.selector
+    headings = {u.block for u in selector.units(record) if u.block}
+    ranked = selector.rank(record, {"其他部门", "行政处罚", "修复"}, ["process"])
+    assert headings and ranked and not any(rk.unit.text in headings for rk in ranked)
