@@ -36,6 +36,8 @@ class FieldCue:
 
 
 _DONE = re.compile(r"(?:交|递|提交|报|送|准备|带|办)(?:了|完了|好了)$")
+# … but a question word right after it asks about what was done ("提交了多久有结果")
+_QUESTION_WORD = re.compile(r"多|几|什么|怎么|哪")
 _DONE_AFTER = re.compile(r"(?:都|也|已经|已)?(?:交|递|提交|报|送|准备|带|办)(?:了|完了|好了|齐了|上了)")
 
 
@@ -59,7 +61,7 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
             end = start + len(cue)
             if any(taken[start:end]):
                 continue
-            if _DONE.search(q[:start]) or _DONE_AFTER.match(q[end:]):
+            if (_DONE.search(q[:start]) and not _QUESTION_WORD.match(cue)) or _DONE_AFTER.match(q[end:]):
                 continue  # "交了材料，审核要几天": what was done already is not what is asked
             for i in range(start, end):
                 taken[i] = True

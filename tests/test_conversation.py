@@ -507,6 +507,12 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
                  id="another_department_s_penalty_is_repaired_on_xinyong_zhongguo"),
     pytest.param(["行政处罚信息修复多少天办完", "我这个是住建局罚的 几天受理"], ["3个工作日"],
                  id="after_the_market_regulator_s_entry_another_department_s_penalty"),
+    # 贷几年 asks the loan's term (an amount section's 期限), not how long the processing takes
+    pytest.param(["小微企业创业担保贷款最多能借多少", "贷几年"], ["期限最长不超过2年"],
+                 id="a_loan_s_term_is_not_a_processing_time"),
+    # "提交了多久": a question word after what was done asks about it
+    pytest.param(["行政处罚信息修复找谁", "材料提交了多久出结果"], ["十个工作日"],
+                 id="a_duration_asked_after_what_was_done"),
     pytest.param(["高企首次认定 盟里给多少后补助", "省级的呢"], ["15万元"],
                  id="the_provincial_level_is_the_autonomous_region_s"),
 ])

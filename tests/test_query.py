@@ -84,3 +84,10 @@ def test_a_word_standing_for_the_guide_s_word_in_context():
     assert with_context_words("税务局电话多少", other) == "税务局电话多少"  # no penalty: a tax office is a tax office
     said = "其他部门作出的行政处罚怎么修复"
     assert with_context_words(said, other) == said
+
+
+def test_a_question_word_after_what_was_done_still_asks():
+    fields = load_fields()
+    assert detect_fields("交了材料 审核要几天", fields) == ["timelimit"]
+    assert "timelimit" in detect_fields("提交了多久有结果", fields)
+    assert detect_fields("能贷几年", fields) == ["amount"]
