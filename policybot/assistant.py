@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from index.query import detect_fields, detect_region, with_context_words
+from index.segment import normalise_text
 from index.search import MODES, SearchResult, Weights
 from index.spelling import GeneralCounts, Speller, guide_vocabulary
 from index.store import Index
@@ -104,7 +105,21 @@ class Assistant:
         understood = self.understand(text)
         wanted = list(fields) if fields is not None else understood.fields
         result = self._by_quantity(text, self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records)))
+        result = self._not_who_they_are(text, result)
         return Reading(question, text, wanted, understood.region, result, self.scope(result))
+
+    @staticmethod
+    def _not_who_they_are(text: str, result: SearchResult) -> SearchResult:
+        """Two entries named, the leading one as what the user's firm is ("我们是科技型中小企业 … 人才政策有补贴不"):
+        the other one, named close behind, is what the question asks about."""
+        hits = result.hits
+        if len(hits) < 2 or not (hits[0].named and hits[1].named) or hits[0].score - hits[1].score > WHO_GAP:
+            return result
+        said = normalise_text(text)
+        at = said.find(hits[0].named)
+        if at >= 0 and _WHO_WE_ARE.search(said[:at]) and hits[1].named not in hits[0].named:
+            result.hits = [hits[1], hits[0], *hits[2:]]
+        return result
 
     def _by_quantity(self, text: str, result: SearchResult) -> SearchResult:
         """Two entries the question names, scored alike ("种鸵鸟吃的苜蓿 一亩补多少"): the one that gives a rate
@@ -186,7 +201,10 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
     return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add), general)
 
 
-NAMED_TIE = 0.3  # two named entries this close in score are told apart by the unit of the question's quantity
+NAMED_TIE = 0.3
+WHO_GAP = 1.0  # a named entry this far behind one named as what the user's firm is, is what the question asks about
+# "我们是…", "我们公司是…": what follows is who the user is
+_WHO_WE_ARE = re.compile(r"(?:我们|我|俺们|俺|咱们|咱|本公司|我们公司|我们单位|他们|他|来电人|客户)(?:公司|企业|单位|家)?(?:是|属于|算)(?:个|一家|家)?$")  # two named entries this close in score are told apart by the unit of the question's quantity
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 _lock = threading.Lock()
 _assistant: Assistant | None = None

@@ -226,3 +226,16 @@ def test_words_that_tell_an_entry_s_sub_parts_apart(assistant):
     assert {"节水", "节能"} <= selector.block_words(assistant.record(2))
     # a word said all over the entry (its subject) names none of its sub-parts
     assert "行政处罚" not in selector.block_words(assistant.record(51))
+
+
+def test_an_entry_named_as_what_the_firm_is_is_not_the_subject(assistant):
+    # 高新技术企业 is who asks; 人才政策, named after it, is what the question is about
+    reading = assistant.read("我们公司是高新技术企业 人才政策能给啥支持")
+    assert reading.result.hits[0].entry == 52
+    # without "我们是" both names are asked about alike: the search decides
+    assert assistant.read("高新技术企业认定奖励多少").result.hits[0].entry == 17
+
+
+def test_half_a_year_is_a_duration_against_the_founding_time_condition(assistant):
+    text = assistant.ask("退伍兵的个体户开了才半年 能申请崇军贷不").answer
+    assert "不受成立时间限制" in text
