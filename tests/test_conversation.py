@@ -513,6 +513,8 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # "提交了多久": a question word after what was done asks about it
     pytest.param(["行政处罚信息修复找谁", "材料提交了多久出结果"], ["十个工作日"],
                  id="a_duration_asked_after_what_was_done"),
+    # 照顾 (taken care of) on the tax side asks what the benefit is
+    pytest.param(["应届毕业生开了个个体小卖部 税上能照顾点不"], ["24000"], id="being_taken_care_of_asks_the_benefit"),
     # 渠道 asks how and where to apply
     pytest.param(["厂房办不了不动产证的历史遗留问题 通过什么渠道申请"], ["蒙速办"], id="a_channel_asks_the_process"),
     pytest.param(["高企首次认定 盟里给多少后补助", "省级的呢"], ["15万元"],
