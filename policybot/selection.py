@@ -355,14 +355,21 @@ _DIGITS = dict(zip("两二三四五六七八九", "223456789"))
 
 
 def states_same_quantity(question: str, text: str) -> bool:
-    """Does the text give a figure the question states ("雇了3个人" against "带动就业3人以上")? The same number in
-    the same unit; a question asking 多少/几 states nothing."""
+    """Does the text give a figure the question states, or a threshold it meets ("雇了3个人", "雇了4个人" against
+    "带动就业3人以上")? The same unit; a question asking 多少/几 states nothing."""
     for value, unit in _STATED.findall(question):
         value = _DIGITS.get(value, value)
+        if not value.replace(".", "", 1).isdigit():
+            continue
         unit = _UNIT_SAME.get(unit, unit)
         units = "(?:人|名)" if unit == "人" else re.escape(unit)
-        if re.search(r"(?<![\d.])" + re.escape(value) + r"\s*" + units, text):
-            return True
+        for before, figure, after in re.findall(r"(不超过|不高于|不低于|超过|达到)?(?<![\d.])(\d+(?:\.\d+)?)\s*" + units
+                                                 + r"(及?以上|以下|以内)?", text):
+            stated, given = float(value), float(figure)
+            at_least = after.endswith("以上") or before in ("不低于", "超过", "达到")
+            at_most = after in ("以下", "以内") or before in ("不超过", "不高于")
+            if stated == given or (at_least and stated >= given) or (at_most and stated <= given):
+                return True
     return False
 
 

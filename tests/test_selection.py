@@ -79,3 +79,16 @@ def test_a_sub_part_s_heading_is_never_an_answer_sentence(assistant):
     headings = {u.block for u in selector.units(record) if u.block}
     ranked = selector.rank(record, {"其他部门", "行政处罚", "修复"}, ["process"])
     assert headings and ranked and not any(rk.unit.text in headings for rk in ranked)
+
+
+def test_a_stated_figure_meets_the_entry_s_threshold():
+    from policybot.selection import states_same_quantity
+
+    rule = "对带动就业3人以上并为其缴纳社会保险一年以上的，再给予一次性创业带动就业补贴。"
+    assert states_same_quantity("雇了3个人呢", rule)
+    assert states_same_quantity("雇了4个人 社保都交着", rule)  # 4 meets 3人以上
+    assert not states_same_quantity("雇了2个人", rule)
+    assert not states_same_quantity("能雇几个人", rule)  # a question states no figure
+    assert states_same_quantity("我们才20个人", "职工总数不超过500人")
+    assert not states_same_quantity("我们有600个人", "职工总数不超过500人")
+    assert states_same_quantity("30个人", "从业人数300人以下")
