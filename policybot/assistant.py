@@ -19,7 +19,7 @@ from knowledge.records import Record
 from knowledge.vocab import Fact, Fields, load_facts, load_fields
 
 from .answers import Answer, Composer
-from .selection import per_units
+from .selection import per_units, states_same_quantity
 from .scope import ScopeDecision, ScopeRules, decide
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class Assistant:
         understood = self.understand(text)
         wanted = list(fields) if fields is not None else understood.fields
         result = self._by_quantity(text, self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records)))
-        result = self._not_who_they_are(text, result)
+        result = self._not_who_they_are(text, self._by_threshold(text, result))
         return Reading(question, text, wanted, understood.region, result, self.scope(result))
 
     @staticmethod
@@ -119,6 +119,20 @@ class Assistant:
         at = said.find(hits[0].named)
         if at >= 0 and _WHO_WE_ARE.search(said[:at]) and hits[1].named not in hits[0].named:
             result.hits = [hits[1], hits[0], *hits[2:]]
+        return result
+
+    def _by_threshold(self, text: str, result: SearchResult) -> SearchResult:
+        """The one entry the question names, a little below an unnamed one, comes first when its text sets a bound
+        the question's figure meets and the unnamed one's does not ("个体户 一个月流水8万 增值税要交不": 增值税 names
+        entry 28, whose 月销售额10万元以下 the 8万 meets; 个体工商户 had put 六税两费 ahead)."""
+        hits = result.hits
+        named = [h for h in hits if h.named]
+        if not hits or hits[0].named or len({h.entry for h in named}) != 1 \
+                or named[0].score < hits[0].score - NAMED_OVER_UNNAMED:
+            return result
+        if states_same_quantity(text, self._text(named[0].entry)) and not states_same_quantity(
+                text, self._text(hits[0].entry)):
+            result.hits = [named[0], *(h for h in hits if h is not named[0])]
         return result
 
     def _by_quantity(self, text: str, result: SearchResult) -> SearchResult:
@@ -202,6 +216,7 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
 
 
 NAMED_TIE = 0.3
+NAMED_OVER_UNNAMED = 0.5  # how far below an unnamed entry a named one may be put first on a threshold it sets
 WHO_GAP = 1.0  # a named entry this far behind one named as what the user's firm is, is what the question asks about
 # "我们是…", "我们公司是…": what follows is who the user is
 _WHO_WE_ARE = re.compile(r"(?:我们|我|俺们|俺|咱们|咱|本公司|我们公司|我们单位|他们|他|来电人|客户)(?:公司|企业|单位|家)?(?:是|属于|算)(?:个|一家|家)?$")  # two named entries this close in score are told apart by the unit of the question's quantity

@@ -350,7 +350,7 @@ def per_units(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_PER.findall(text)))
 
 
-_STATED = re.compile(r"((?<![\d.])\d+(?:\.\d+)?|[两二三四五六七八九十]+)\s*(个人|人|名|亩|只|吨|万元|元|个月|年|家|项|次)")
+_STATED = re.compile(r"((?<![\d.])\d+(?:\.\d+)?|[两二三四五六七八九十]+)\s*(个人|人|名|亩|只|吨|万元|万(?![多余来]?吨)|元|个月|年|家|项|次)")
 _DIGITS = dict(zip("两二三四五六七八九", "223456789"))
 
 

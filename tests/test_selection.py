@@ -92,3 +92,4 @@ def test_a_stated_figure_meets_the_entry_s_threshold():
     assert states_same_quantity("我们才20个人", "职工总数不超过500人")
     assert not states_same_quantity("我们有600个人", "职工总数不超过500人")
     assert states_same_quantity("30个人", "从业人数300人以下")
+    assert states_same_quantity("一个月卖8万", "月销售额10万元以下") and not states_same_quantity("加工2万多吨", "10万元以下")
