@@ -74,6 +74,9 @@ def _read_facts(tracker: Tracker) -> dict[str, Any]:
     # a question the classifier was sure of, or one the words made of its guess (bot/intent_check.py)
     checked = bool(((tracker.latest_message or {}).get("intent") or {}).get("checked_from"))
     if intent in QUESTION_INTENTS and (confidence >= 0.6 or checked) and conversation().asks_question(text_of(tracker)):
+        # "做餐饮的，能申请啥" answers the fact asked as it asks; "对了 高企认定研发人员…" turns away and answers nothing
+        if conversation().asks_aside(text_of(tracker)):
+            return {}
         return {k: v for k, v in found.items() if k == requested}
     if requested and requested not in found and (intent == "skip" and confidence >= 0.6 or len(found) >= 2):
         found[requested] = UNKNOWN

@@ -621,6 +621,14 @@ class Conversation:
             return True
         return bool(named_entries(corrected, list(self.assistant.records.values()), self._names))
 
+    def asks_aside(self, text: str) -> bool:
+        """Does a question in the middle of the profile questions turn away from them ("对了 高企认定研发人员要占多少
+        比例", "插一句 …") or name an entry? Its words (研发) are then about the guide, not an answer about the user."""
+        if any(w in text for w in (*self.dialogue.aside, *self.dialogue.switch)):
+            return True
+        corrected = self.assistant.correct(text)
+        return bool(named_entries(corrected, list(self.assistant.records.values()), self._names))
+
     def facts_in(self, text: str, requested: str | None = None) -> dict[str, Any]:
         """The facts a message states, read after spelling correction ("养陀鸟的" is 鸵鸟产业) and with the
         synonyms that are other spellings of a word written as the guide writes them ("养驼鸟的")."""

@@ -237,6 +237,21 @@ async def test_a_question_the_words_made_of_an_answer_fills_nothing_in_the_form(
     assert "sector" not in slots
 
 
+async def test_a_question_turning_away_from_the_form_answers_nothing_it_asks():
+    # asked for the sector, "对了 … 研发人员 …" asks about 高企: its 研发 is the guide's word, not the user's trade
+    tracker = saying("form_question.json", "对了 高企认定研发人员要占多少比例", "ask_conditions", 0.9)
+    tracker.slots["requested_slot"] = "sector"
+    tracker.slots["sector"] = None
+    _, slots, _ = await act(ValidateProfileForm(), tracker)
+    assert "sector" not in slots
+    # … while a trade said beside a question does answer it
+    tracker = saying("form_question.json", "做软件研发的 能申请啥", "ask_policy", 0.9)
+    tracker.slots["requested_slot"] = "sector"
+    tracker.slots["sector"] = None
+    from actions.profile import facts_answered
+    assert facts_answered(tracker).get("sector") == "科技研发"
+
+
 async def test_a_question_without_a_question_mark_in_the_form_is_not_taken_as_facts():
     messages, slots, _ = await act(ActionAnswer(), saying("form_question.json", "顺便问下 招脱贫人口的减税能享受多长时间",
                                                           "ask_timelimit", 0.5))
