@@ -221,8 +221,10 @@ class Conversation:
         facts = {k: v for k, v in extract_facts(text, self.facts).items() if k != "region"}
         profile = {**state.profile, **facts}
         # all of them the matcher does not exclude: the guide has six, one more than an alternatives list shows
-        shown = [e for e, r in records.items()
-                 if LOAN_MARK in r.title and assess(r, profile)[0] != "excluded"][:MAX_OPTIONS + 1]
+        # … the ones meant for what the user said (崇军贷 for a veteran) first
+        assessed = {e: assess(r, profile) for e, r in records.items() if LOAN_MARK in r.title}
+        shown = sorted((e for e, (verdict, _) in assessed.items() if verdict != "excluded"),
+                       key=lambda e: (assessed[e][0] != "match", -assessed[e][1].score, e))[:MAX_OPTIONS + 1]
         if not shown:
             return None
         lines = ["指南里的贷款类政策" + ("（按您说的情况）" if facts else "") + "有："]

@@ -575,3 +575,9 @@ def test_the_user_s_own_trade_is_read_as_who_asks():
     assert trades("返乡以后开了个修车铺 有补贴吗") == ["开了个修车铺"]
     assert trades("我们是做羊绒加工的，能报不") == ["我们是做羊绒加工的"]
     assert trades("营业执照丢了咋补办") == [] and trades("开个公积金账户要啥") == []
+
+
+def test_loans_meant_for_what_the_user_said_come_first(conv):
+    (reply,) = play(conv, "我是退伍的 想贷点款开个店 有啥贷款")
+    first = next(line for line in reply.split("\n") if line.startswith("1."))
+    assert "崇军贷" in first, reply
