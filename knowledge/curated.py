@@ -48,6 +48,30 @@ def load_context_words(path: Path = SYNONYMS_FILE) -> list[ContextWord]:
 
 
 @dataclass(frozen=True)
+class CategoryMark:
+    """Characters that say a question is about one of the guide's categories (synonyms.yml, category)."""
+
+    category: str
+    marks: tuple[str, ...]
+    not_in: tuple[str, ...]
+
+    def said(self, text: str) -> bool:
+        for word in self.not_in:
+            text = text.replace(word, "")
+        return any(m in text for m in self.marks)
+
+
+def load_category_marks(path: Path = SYNONYMS_FILE) -> list[CategoryMark]:
+    data = _load_yaml(path)
+    out = []
+    for category, spec in (data or {}).get("category", {}).items():
+        if not spec or not spec.get("marks"):
+            raise AnnotationError(str(path), f"category {category!r} needs marks")
+        out.append(CategoryMark(str(category), tuple(map(str, spec["marks"])), tuple(map(str, spec.get("not") or ()))))
+    return out
+
+
+@dataclass(frozen=True)
 class Topic:
     """A neighbouring topic the guide does not cover (knowledge/not_covered.yml)."""
 

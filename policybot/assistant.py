@@ -14,7 +14,7 @@ from index.search import MODES, SearchResult, Weights
 from index.spelling import GeneralCounts, Speller, guide_vocabulary
 from index.store import Index
 from knowledge.errors import InvalidInput
-from knowledge.curated import load_context_words, load_topics
+from knowledge.curated import load_category_marks, load_context_words, load_topics
 from knowledge.records import Record
 from knowledge.vocab import Fact, Fields, load_facts, load_fields
 
@@ -63,6 +63,7 @@ class Assistant:
         self.rules = rules
         self.topics = load_topics()
         self.context_words = load_context_words()
+        self.category_marks = load_category_marks()
         self.searcher = index.searcher(weights)
         # Words the guide uses, and the words that ask for one of its fields (办完, 多久 …): neither is foreign.
         self.asking_terms = asking_terms(fields, index.segmenter)
@@ -105,7 +106,7 @@ class Assistant:
         understood = self.understand(text)
         wanted = list(fields) if fields is not None else understood.fields
         result = self._by_quantity(text, self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records)))
-        result = self._not_who_they_are(text, self._by_threshold(text, result))
+        result = self._not_who_they_are(text, self._by_threshold(text, self._by_category(text, result)))
         return Reading(question, text, wanted, understood.region, result, self.scope(result))
 
     @staticmethod
@@ -119,6 +120,21 @@ class Assistant:
         at = said.find(hits[0].named)
         if at >= 0 and _WHO_WE_ARE.search(said[:at]) and hits[1].named not in hits[0].named:
             result.hits = [hits[1], hits[0], *hits[2:]]
+        return result
+
+    def _by_category(self, text: str, result: SearchResult) -> SearchResult:
+        """A question about tax ("退伍回来开了个小饭馆 税上有照顾不") is about the guide's tax entries: an unnamed
+        entry of another category ahead of the best one in it by less than CATEGORY_GAP gives way."""
+        hits = result.hits
+        if not hits or hits[0].named:
+            return result
+        for mark in self.category_marks:
+            if self.records[hits[0].entry].category == mark.category or not mark.said(text):
+                continue
+            inside = next((h for h in hits if self.records[h.entry].category == mark.category), None)
+            if inside is not None and inside.score >= hits[0].score - CATEGORY_GAP:
+                result.hits = [inside, *(h for h in hits if h is not inside)]
+            break
         return result
 
     def _by_threshold(self, text: str, result: SearchResult) -> SearchResult:
@@ -216,6 +232,7 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
 
 
 NAMED_TIE = 0.3
+CATEGORY_GAP = 0.6  # how far below another category's entry the best one of the category a question names may be
 NAMED_OVER_UNNAMED = 0.5  # how far below an unnamed entry a named one may be put first on a threshold it sets
 WHO_GAP = 1.0  # a named entry this far behind one named as what the user's firm is, is what the question asks about
 # "我们是…", "我们公司是…": what follows is who the user is

@@ -516,6 +516,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # 增值税 names entry 28, whose 月销售额10万元以下 the stated 6万 meets; 个体 had put 六税两费 ahead of it
     pytest.param(["开了个个体小超市 每个月营业额6万 增值税还交吗"], ["10万元以下"],
                  id="the_named_entry_whose_threshold_the_figure_meets"),
+    # 交税 is the guide's 纳税; a question about tax is about the tax entries (37), not the veterans' loan its other
+    # words resemble; 能少点 asks the amount
+    pytest.param(["当过兵 开了个小卖部 交税能少点不"], ["24000"], id="a_tax_question_is_about_the_tax_entries"),
     # 照顾 (taken care of) on the tax side asks what the benefit is
     pytest.param(["应届毕业生开了个个体小卖部 税上能照顾点不"], ["24000"], id="being_taken_care_of_asks_the_benefit"),
     # 渠道 asks how and where to apply

@@ -31,3 +31,11 @@ def test_a_malformed_topics_file_is_named(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(AnnotationError, match="not_covered.yml"):
         load_topics(path)
+
+
+def test_a_category_mark_is_read_in_any_word_but_the_ones_excluded():
+    from knowledge.curated import load_category_marks
+
+    tax = next(m for m in load_category_marks() if m.category == "税收优惠政策")
+    assert tax.said("税上有照顾不") and tax.said("交税能少点不")
+    assert not tax.said("税务局电话多少") and not tax.said("纳税信用B级能贷吗")
