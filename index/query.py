@@ -74,7 +74,7 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
 
 
 # Colloquial spellings of question words, read as the standard ones before field cues are matched.
-_COLLOQUIAL = (("咋", "怎么"), ("啥", "什么"), ("木有", "没有"), ("多会儿", "什么时候"))
+_COLLOQUIAL = (("咋", "怎么"), ("啥", "什么"), ("木有", "没有"), ("多会儿", "什么时候"), ("上哪", "去哪"))
 
 
 def colloquial(text: str) -> str:

@@ -91,3 +91,8 @@ def test_a_question_word_after_what_was_done_still_asks():
     assert detect_fields("交了材料 审核要几天", fields) == ["timelimit"]
     assert "timelimit" in detect_fields("提交了多久有结果", fields)
     assert detect_fields("能贷几年", fields) == ["amount"]
+
+
+def test_shang_na_is_qu_na():
+    fields = load_fields()
+    assert detect_fields("就业创业证上哪领", fields) == detect_fields("就业创业证去哪领", fields) != []
