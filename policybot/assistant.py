@@ -70,6 +70,9 @@ class Assistant:
         self._known = set(self.searcher.known_terms) | self.asking_terms
         self.composer = Composer(records, fields, index.segmenter, index.lexical.idf, index.embedder.encode,
                                  self.asking_terms)
+        self.composer.selector.who = frozenset(
+            t for key, fact in facts.items() if key not in ("region", "credit_issue") for form in fact.surface_forms()
+            if isinstance(form, str) for t in index.segmenter.terms(form) if len(t) >= 2)
         self.speller = make_speller(records, index.segmenter)
 
     def correct(self, question: str) -> str:

@@ -34,6 +34,7 @@ class SelectionWeights:
 
     lexical: float = 1.0  # shared words, idf-weighted, relative to the best sentence of the entry
     specific: float = 1.0  # … counting only the words that say more than the entry's name and the field asked
+    who: float = 0.5  # … a word that says who the user is counting this much of its weight there
     dense: float = 1.0  # cosine similarity of sentence and question
     field: float = 1.0  # the sentence sits in a section of the asked field
     second_field: float = 0.6  # … of the second field asked
@@ -203,6 +204,7 @@ class Selector:
         self.encode = encode
         self.field_words = field_words or {}
         self.weights = weights
+        self.who: frozenset[str] = frozenset()  # words that say who the user is (个体工商户, 退役军人, 餐饮 …)
         self._cache: dict[int, tuple[tuple[Unit, ...], np.ndarray | None]] = {}
         self._blocks: dict[int, dict[str, frozenset[str]]] = {}  # each entry's sub-part words, worked out once
 
@@ -225,10 +227,14 @@ class Selector:
         specific = {t for t in specific if not _COUNT_TERM.match(t)}
         # A sentence is read with its section's heading: 期限 asks for the 贷款期限 section's "1年".
         # … and with the question's words it contains though cut otherwise (节水 inside 年节水量)
+        w_who = self.weights.who
         unit_terms = [self.terms(u.text) | self.terms(u.section.heading)
                       | {t for t in question_terms if len(t) >= 2 and t in u.text} for u in units]
         lexical = self._relative([sum(self.idf(t) for t in ts & question_terms) for ts in unit_terms])
-        special = self._relative([sum(self.idf(t) for t in ts & specific) for ts in unit_terms])
+        # who the user is says less of which sentence answers than what they ask about ("崇军贷年龄有限制吗" from a
+        # veteran's 饭馆: 年龄, not 个体工商户)
+        special = self._relative([sum(self.idf(t) * (w_who if t in self.who else 1.0) for t in ts & specific)
+                                  for ts in unit_terms])
         if vectors is not None and vector is not None:
             dense = np.clip(vectors @ vector, 0.0, 1.0)
         else:

@@ -93,3 +93,9 @@ def test_a_stated_figure_meets_the_entry_s_threshold():
     assert not states_same_quantity("我们有600个人", "职工总数不超过500人")
     assert states_same_quantity("30个人", "从业人数300人以下")
     assert states_same_quantity("一个月卖8万", "月销售额10万元以下") and not states_same_quantity("加工2万多吨", "10万元以下")
+
+
+def test_who_the_user_is_weighs_less_than_what_they_ask(assistant):
+    # a veteran's 餐馆, asked about 崇军贷's age limit: 年龄 picks the sentence, beside 个体工商户 and 餐饮
+    assert {"个体工商户", "退役军人", "餐饮"} <= assistant.composer.selector.who
+    assert "65周岁" in assistant.ask("退伍军人 个体户 开餐馆的 崇军贷有年龄限制不").answer
