@@ -164,7 +164,7 @@ def common_run(a: str, b: str) -> int:
 
 
 # a question for the parts of something ("指的是哪几块", "包括哪些方面")
-ENUMERATION = re.compile(r"(?:包括|包含|分为|分成|分了|都有|有)?(?:哪几|哪些方面|包括哪些|包含哪些|有几[个项条块方面]|几个方面|几大|哪些内容|都有哪些|分哪些)"
+ENUMERATION = re.compile(r"(?:包括|包含|分为|分成|分了|都有|有)?(?:哪几|哪[两二三四五六七八九十\d]+(?=[个项条大块类种方])|哪些方面|包括哪些|包含哪些|有几[个项条块方面]|几个方面|几大|哪些内容|都有哪些|分哪些)"
                          r"(?:个|项|条|大|种)?(?:方面|内容|部分|板块|块|类)?")
 _NAMED_DOCUMENT = re.compile(r"附件|《[^》]*》")  # a heading that names its document says nothing of the part
 _ITEM = re.compile(r"^\d{1,2}[.．、](?!\d)")

@@ -239,3 +239,9 @@ def test_an_entry_named_as_what_the_firm_is_is_not_the_subject(assistant):
 def test_half_a_year_is_a_duration_against_the_founding_time_condition(assistant):
     text = assistant.ask("退伍兵的个体户开了才半年 能申请崇军贷不").answer
     assert "不受成立时间限制" in text
+
+
+def test_which_n_of_them_asks_for_the_list_of_a_part(assistant):
+    # "哪五个" counts the parts asked for, as "哪几个" does
+    text = assistant.ask("听说金融有五篇大文章 都是哪五个").answer
+    assert all(w in text for w in ("科技金融", "绿色金融", "普惠金融", "养老金融", "数字金融")), text
