@@ -107,10 +107,12 @@ def detect_region(text: str, region: Fact) -> str | None:
     return best[1] if best else None
 
 
-def entry_names(record: Record) -> list[str]:
-    """The names an entry goes by: its title without 服务指南, and its aliases."""
+def entry_names(record: Record, spoken: dict[str, Sequence[str]] | None = None) -> list[str]:
+    """The names an entry goes by: its title without 服务指南, and its aliases — with the other spellings of a name
+    that is a synonym group's word (`spoken`: canonical → variants; 个转企 is also said 转成企业)."""
     core = title_core(record.title)
     names = [core, *record.aliases]
+    names += [v for n in names for v in (spoken or {}).get(n, ())]
     # "增值税税收优惠政策" goes by the tax's name alone
     bare = re.sub(r"税收优惠政策$", "", core)
     if bare != core and len(bare) >= 3:

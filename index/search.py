@@ -19,7 +19,7 @@ from .lexical import LexicalIndex
 from .passages import Passage, entry_document
 from .query import entry_names, named_entries
 from .phrases import PHRASE_MIN, PhraseIndex, phrase_text
-from .segment import Segmenter, title_core
+from .segment import Segmenter, normalise_text, title_core
 
 MODES = ("hybrid", "lexical", "dense")
 
@@ -103,7 +103,17 @@ class Searcher:
         self._entry_terms: dict[int, set[str]] = {e: set() for e in self._entries}
         for p in self.passages:
             self._entry_terms[p.entry].update(segmenter.terms(p.indexed_text(self.records[p.entry].title)))
-        self._names = {e: entry_names(r) for e, r in self.records.items()}
+        # another spelling of a name (转成企业 for 个转企) names the entry too — unless another entry's text uses it
+        # (异常名录 is said of both 经营异常名录 entries; 小微 all over the tax entries)
+        texts = {e: normalise_text("".join(s.text for s in r.sections)) for e, r in self.records.items()}
+        spoken: dict[str, list[str]] = {}
+        for variant, canonical in segmenter.synonyms.items():
+            spoken.setdefault(canonical, []).append(normalise_text(variant))
+        self.names = {}
+        for e, r in self.records.items():
+            own = entry_names(r)
+            said = [n for n in entry_names(r, spoken) if n not in own]
+            self.names[e] = own + [n for n in said if not any(n in t for o, t in texts.items() if o != e)]
         self._title_terms = {
             e: set(segmenter.terms(title_core(r.title))) for e, r in self.records.items()
         }
@@ -139,7 +149,7 @@ class Searcher:
         top_lex = float(lex_b.max()) if n else 0.0
         doc = self.entry_lexical.scores(terms) if mode != "dense" else np.zeros(len(self._entries))
         top_doc = float(doc.max()) if len(doc) else 0.0
-        named = named_entries(query, self.record_list, self._names)
+        named = named_entries(query, self.record_list, self.names)
         quoted = self.phrases.quoted(query)
         idf_total = {t: self.lexical.idf(t) for t in set(terms)}
         hits: list[EntryHit] = []

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from pypinyin import lazy_pinyin
 
-from index.query import entry_names, named_entries
+from index.query import named_entries
 from index.segment import normalise_text, title_core
 from knowledge.vocab import Dialogue, Fact, form_facts, is_question, load_dialogue
 
@@ -109,7 +109,7 @@ class Conversation:
                 if isinstance(form, str):
                     non_topic.update(seg.terms(form))
         self._non_topic = non_topic
-        self._names = {e: entry_names(r) for e, r in assistant.records.items()}
+        self._names = assistant.searcher.names
         # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
         self._places = {t for form in facts["region"].surface_forms() for t in seg.terms(form)}
         # Each entry's service: its title without the kinds of business it names (企业, 个体工商户 …, longest

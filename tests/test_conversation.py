@@ -584,3 +584,16 @@ def test_loans_meant_for_what_the_user_said_come_first(conv):
     (reply,) = play(conv, "我是退伍的 想贷点款开个店 有啥贷款")
     first = next(line for line in reply.split("\n") if line.startswith("1."))
     assert "崇军贷" in first, reply
+
+
+def test_colloquial_words_for_the_guide_s_own_are_not_foreign(assistant):
+    # 顺带 is 顺便, 新盖 / 新修 are 新建 (synonyms.yml): the question is about the hatchery subsidy
+    for text in ("顺带问一下 新盖的孵化车间 补贴标准是啥", "顺带问下 新修的孵化车间咋补"):
+        reading = assistant.read(text)
+        assert reading.scope.covered and reading.result.hits[0].entry == 8, reading.scope.reason
+
+
+def test_another_spelling_of_a_name_names_the_entry_unless_another_entry_says_it(assistant):
+    names = assistant.searcher.names
+    assert "转成企业" in names[53]  # a spelling of its alias 个转企 (synonyms.yml)
+    assert "小微" not in names[29]  # 小型微利企业's 小微 is said all over the tax entries
