@@ -166,6 +166,8 @@ def common_run(a: str, b: str) -> int:
 # a question for the parts of something ("指的是哪几块", "包括哪些方面")
 ENUMERATION = re.compile(r"(?:包括|包含|分为|分成|分了|都有|有)?(?:哪几|哪[两二三四五六七八九十\d]+(?=[个项条大块类种方])|哪些方面|包括哪些|包含哪些|有几[个项条块方面]|几个方面|几大|哪些内容|都有哪些|分哪些)"
                          r"(?:个|项|条|大|种)?(?:方面|内容|部分|板块|块|类)?")
+# "分哪几类", "有几种": the kinds a service tells apart
+_KINDS = re.compile(r"(?:分|有|包括|分为)?(?:哪几|哪些|几)\s*(?:类|种|型|档)")
 _NAMED_DOCUMENT = re.compile(r"附件|《[^》]*》")  # a heading that names its document says nothing of the part
 _ITEM = re.compile(r"^\d{1,2}[.．、](?!\d)")
 
@@ -484,6 +486,11 @@ class Composer:
             listed = self._enumeration(r, question[:asks_parts.start()] + question[asks_parts.end():])
             if listed is not None:
                 return listed
+        kinds = _KINDS.search(question) if r.kind == "service" else None
+        if kinds:
+            listed = self._kinds(r, normalise_text(question[:kinds.start()] + question[kinds.end():]))
+            if listed is not None:
+                return listed
         specific = self.specific_terms(r, result.terms)
         short = asked and asked[0] != "contact" and 0 < sum(len(s.text) for s in r.sections_of(asked[0])) <= SHORT_SECTION
         whole = sum(len(s.text) for f in asked if f != "contact" for s in r.sections_of(f))
@@ -698,6 +705,20 @@ class Composer:
         parts = [sec for sec in r.sections if sec.number is not None]
         if len(parts) >= 2 and not self.specific_terms(r, self.segmenter.terms(rest)):
             return [f"共{len(parts)}部分：", *(sec.heading for sec in parts)], parts
+        return None
+
+    def _kinds(self, r: Record, rest: str) -> tuple[list[str], list[Section]] | None:
+        """"科技标杆企业分哪几类": the entry's sub-parts that tell kinds apart ((一)认定为引领型… (二)认定为成长型…),
+        when the question names none of them."""
+        blocks = self.selector.block_words(r)
+        if any(w in rest for w in blocks):
+            return None
+        units = self.selector.units(r)
+        for sec in dict.fromkeys(u.section for u in units):
+            heads = list(dict.fromkeys(u.block for u in units if u.section == sec and u.block
+                                       and self.selector.named_block(r, u.block)))
+            if len(heads) >= 2:
+                return [f"{self._heading(sec)}分{len(heads)}类：", *heads], [sec]
         return None
 
     def _overview_lead(self, r: Record, terms: set[str], result: SearchResult, numbers: Numbers

@@ -284,6 +284,10 @@ class Selector:
         beside （一）节能技术改造项目)."""
         return {block for block, words in self._block_words_of(record).items() if words & question_terms}
 
+    def named_block(self, record: Record, block: str) -> bool:
+        """Is the sub-part heading one that words of its own name (a kind, not an item of a list)?"""
+        return block in self._block_words_of(record)
+
     def block_words(self, record: Record) -> set[str]:
         """The words that tell an entry's sub-parts apart (节能, 节水, 综合利用 …)."""
         return set().union(*self._block_words_of(record).values())

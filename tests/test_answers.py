@@ -245,3 +245,10 @@ def test_which_n_of_them_asks_for_the_list_of_a_part(assistant):
     # "哪五个" counts the parts asked for, as "哪几个" does
     text = assistant.ask("听说金融有五篇大文章 都是哪五个").answer
     assert all(w in text for w in ("科技金融", "绿色金融", "普惠金融", "养老金融", "数字金融")), text
+
+
+def test_which_kinds_a_service_tells_apart(assistant):
+    text = assistant.ask("工业绿色化改造项目分几类").answer
+    assert all(w in text for w in ("节能技术改造", "节水技术改造", "综合利用")), text
+    # naming one of the kinds asks about that one, not for the list
+    assert "分3类" not in assistant.ask("节水技术改造项目有哪几种条件").answer
