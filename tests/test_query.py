@@ -96,3 +96,9 @@ def test_a_question_word_after_what_was_done_still_asks():
 def test_shang_na_is_qu_na():
     fields = load_fields()
     assert detect_fields("就业创业证上哪领", fields) == detect_fields("就业创业证去哪领", fields) != []
+
+
+def test_a_standard_to_be_recognised_is_a_condition():
+    fields = load_fields()
+    assert detect_fields("高新技术企业的认定标准是啥", fields)[0] == "conditions"
+    assert detect_fields("补贴标准是啥", fields)[0] == "amount"
