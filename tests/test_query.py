@@ -101,4 +101,4 @@ def test_shang_na_is_qu_na():
 def test_a_standard_to_be_recognised_is_a_condition():
     fields = load_fields()
     assert detect_fields("高新技术企业的认定标准是啥", fields)[0] == "conditions"
-    assert detect_fields("补贴标准是啥", fields)[0] == "amount"
+    assert detect_fields("奖励标准是多少", fields)[0] == "amount"
