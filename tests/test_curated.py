@@ -39,3 +39,8 @@ def test_a_category_mark_is_read_in_any_word_but_the_ones_excluded():
     tax = next(m for m in load_category_marks() if m.category == "税收优惠政策")
     assert tax.said("税上有照顾不") and tax.said("交税能少点不")
     assert not tax.said("税务局电话多少") and not tax.said("纳税信用B级能贷吗")
+
+
+def test_colloquial_words_for_a_cap_are_the_guide_s_highest(assistant):
+    terms = assistant.index.segmenter.terms
+    assert "最高" in terms("顶格给多少") and "最高" in terms("封顶多少")
