@@ -44,3 +44,8 @@ def test_a_category_mark_is_read_in_any_word_but_the_ones_excluded():
 def test_colloquial_words_for_a_cap_are_the_guide_s_highest(assistant):
     terms = assistant.index.segmenter.terms
     assert "最高" in terms("顶格给多少") and "最高" in terms("封顶多少")
+
+
+def test_a_procedure_stuck_is_a_request_to_raise(assistant):
+    terms = assistant.index.segmenter.terms
+    assert "诉求" in terms("手续一直卡着办不下来")
