@@ -229,6 +229,7 @@ class Dialogue:
     all_phones: tuple[str, ...]
     in_doubt: tuple[str, ...]
     this_one: tuple[str, ...]
+    here: tuple[str, ...]
     smalltalk_max_chars: int
 
 
@@ -238,7 +239,7 @@ def load_dialogue(path: Path = DIALOGUE_FILE) -> Dialogue:
         raise AnnotationError(str(path), "expected a mapping")
     words = {}
     for key in ("bot", "handoff", "stop", "more", "switch", "aside", "matching", "detail", "all_materials",
-                "all_phones", "in_doubt", "this_one"):
+                "all_phones", "in_doubt", "this_one", "here"):
         value = data.get(key)
         if not isinstance(value, list) or not value:
             raise AnnotationError(str(path), f"{key} must be a non-empty list of words")

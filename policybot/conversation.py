@@ -111,7 +111,7 @@ class Conversation:
         self._non_topic = non_topic
         self._names = assistant.searcher.names
         # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
-        self._places = {t for form in facts["region"].surface_forms() for t in seg.terms(form)}
+        self._places = {t for form in (*facts["region"].surface_forms(), *self.dialogue.here) for t in seg.terms(form)}
         # Each entry's service: its title without the kinds of business it names (企业, 个体工商户 …, longest
         # first), so that one service's versions read the same (企业移出经营异常名录 / 个体工商户移出经营异常名录).
         kinds = sorted({w for form, value in facts["entity_type"].surface_forms().items()

@@ -519,6 +519,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # 交税 is the guide's 纳税; a question about tax is about the tax entries (37), not the veterans' loan its other
     # words resemble; 能少点 asks the amount
     pytest.param(["当过兵 开了个小卖部 交税能少点不"], ["24000"], id="a_tax_question_is_about_the_tax_entries"),
+    # 当地 is the user's own 旗区, said before: the entry under discussion's phone there
+    pytest.param(["厂子在额济纳 工业用地提高容积率还补地价不", "当地的电话给一个"], ["额济纳旗自然资源局：0483-6529310"],
+                 id="the_local_phone_is_the_user_s_region_s"),
     # 照顾 (taken care of) on the tax side asks what the benefit is
     pytest.param(["应届毕业生开了个个体小卖部 税上能照顾点不"], ["24000"], id="being_taken_care_of_asks_the_benefit"),
     # 渠道 asks how and where to apply
