@@ -27,6 +27,14 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
     return mapping
 
 
+def _specs(path: Path, section: str, required: tuple[str, ...]):
+    """(name, spec) of each item of a curated file's section, each holding the required keys."""
+    for name, spec in (_load_yaml(path) or {}).get(section, {}).items():
+        if not spec or not all(spec.get(k) for k in required):
+            raise AnnotationError(str(path), f"{section} {name!r} needs {' and '.join(required)}")
+        yield str(name), spec
+
+
 @dataclass(frozen=True)
 class ContextWord:
     """Words that stand for one of the guide's words only beside another (synonyms.yml, in_context): 税务局 beside
@@ -38,13 +46,8 @@ class ContextWord:
 
 
 def load_context_words(path: Path = SYNONYMS_FILE) -> list[ContextWord]:
-    data = _load_yaml(path)
-    out = []
-    for means, spec in (data or {}).get("in_context", {}).items():
-        if not spec or not spec.get("beside") or not spec.get("words"):
-            raise AnnotationError(str(path), f"in_context {means!r} needs beside and words")
-        out.append(ContextWord(str(means), tuple(map(str, spec["beside"])), tuple(map(str, spec["words"]))))
-    return out
+    return [ContextWord(means, tuple(map(str, spec["beside"])), tuple(map(str, spec["words"])))
+            for means, spec in _specs(path, "in_context", ("beside", "words"))]
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,8 @@ class CategoryMark:
 
 
 def load_category_marks(path: Path = SYNONYMS_FILE) -> list[CategoryMark]:
-    data = _load_yaml(path)
-    out = []
-    for category, spec in (data or {}).get("category", {}).items():
-        if not spec or not spec.get("marks"):
-            raise AnnotationError(str(path), f"category {category!r} needs marks")
-        out.append(CategoryMark(str(category), tuple(map(str, spec["marks"])), tuple(map(str, spec.get("not") or ()))))
-    return out
+    return [CategoryMark(category, tuple(map(str, spec["marks"])), tuple(map(str, spec.get("not") or ())))
+            for category, spec in _specs(path, "category", ("marks",))]
 
 
 @dataclass(frozen=True)
@@ -81,10 +79,5 @@ class Topic:
 
 
 def load_topics(path: Path = NOT_COVERED_FILE) -> list[Topic]:
-    data = _load_yaml(path)
-    topics = []
-    for name, spec in (data or {}).get("topics", {}).items():
-        if not spec or not spec.get("keywords") or not spec.get("turn_to"):
-            raise AnnotationError(str(path), f"topic {name!r} needs keywords and turn_to")
-        topics.append(Topic(str(name), tuple(str(k) for k in spec["keywords"]), str(spec["turn_to"])))
-    return topics
+    return [Topic(name, tuple(str(k) for k in spec["keywords"]), str(spec["turn_to"]))
+            for name, spec in _specs(path, "topics", ("keywords", "turn_to"))]

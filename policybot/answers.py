@@ -243,7 +243,7 @@ def _giving(ranked: Sequence[Ranked], numbers: Numbers) -> Ranked | None:
 
 class Composer:
     def __init__(self, records: Sequence[Record], fields: Fields, segmenter: Segmenter, idf, encode=None,
-                 asking: frozenset[str] = frozenset()):
+                 asking: frozenset[str] = frozenset(), who: frozenset[str] = frozenset()):
         self.records = {r.id: r for r in records}
         self.fields = fields
         self.segmenter = segmenter
@@ -254,7 +254,7 @@ class Composer:
         self._asking = asking
         field_words = {key: frozenset(t for w in (*f.cues, *f.labels) for t in segmenter.terms(w) if len(t) >= 2)
                        for key, f in fields.fields.items()}
-        self.selector = Selector(self.terms_of, idf, encode, field_words)
+        self.selector = Selector(self.terms_of, idf, encode, field_words, who=who)
 
     def specific_terms(self, r: Record, terms: Sequence[str]) -> set[str]:
         """The question's terms beyond the entry's names and the field it asks: "营业收入有没有要求" has one

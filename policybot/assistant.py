@@ -68,12 +68,15 @@ class Assistant:
         # Words the guide uses, and the words that ask for one of its fields (办完, 多久 …): neither is foreign.
         self.asking_terms = asking_terms(fields, index.segmenter)
         self._known = set(self.searcher.known_terms) | self.asking_terms
+        # the words that say who the user is (kind of business, trade, groups — not 旗区 or credit trouble, which
+        # questions are about)
+        who = frozenset(t for key, fact in facts.items() if key not in ("region", "credit_issue")
+                        for form in fact.surface_forms() if isinstance(form, str)
+                        for t in index.segmenter.terms(form) if len(t) >= 2)
         self.composer = Composer(records, fields, index.segmenter, index.lexical.idf, index.embedder.encode,
-                                 self.asking_terms)
-        self.composer.selector.who = frozenset(
-            t for key, fact in facts.items() if key not in ("region", "credit_issue") for form in fact.surface_forms()
-            if isinstance(form, str) for t in index.segmenter.terms(form) if len(t) >= 2)
+                                 self.asking_terms, who)
         self.speller = make_speller(records, index.segmenter)
+        self._texts: dict[int, str] = {}
 
     def correct(self, question: str) -> str:
         """The question with near-spellings of the guide's words corrected. A typo that jieba glued to the next
@@ -167,8 +170,10 @@ class Assistant:
         return result
 
     def _text(self, entry: int) -> str:
-        record = self.records[entry]
-        return "\n".join(s.text for s in record.sections)
+        """An entry's whole text, joined once."""
+        if entry not in self._texts:
+            self._texts[entry] = "\n".join(s.text for s in self.records[entry].sections)
+        return self._texts[entry]
 
     def answer(self, reading: Reading, *, entry: int | None = None, fields: Sequence[str] | None = None,
                region: str | None = None, detail: bool = False, all_phones: bool = False,
@@ -234,12 +239,12 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
     return Speller(guide_vocabulary(texts, segmenter, segmenter.words_to_add), general)
 
 
-NAMED_TIE = 0.3
+NAMED_TIE = 0.3  # two named entries this close in score are told apart by the unit of the question's quantity
 CATEGORY_GAP = 0.6  # how far below another category's entry the best one of the category a question names may be
 NAMED_OVER_UNNAMED = 0.5  # how far below an unnamed entry a named one may be put first on a threshold it sets
 WHO_GAP = 1.0  # a named entry this far behind one named as what the user's firm is, is what the question asks about
 # "我们是…", "我们公司是…": what follows is who the user is
-_WHO_WE_ARE = re.compile(r"(?:我们|我|俺们|俺|咱们|咱|本公司|我们公司|我们单位|他们|他|来电人|客户)(?:公司|企业|单位|家)?(?:是|属于|算)(?:个|一家|家)?$")  # two named entries this close in score are told apart by the unit of the question's quantity
+_WHO_WE_ARE = re.compile(r"(?:我们|我|俺们|俺|咱们|咱|本公司|我们公司|我们单位|他们|他|来电人|客户)(?:公司|企业|单位|家)?(?:是|属于|算)(?:个|一家|家)?$")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 _lock = threading.Lock()
 _assistant: Assistant | None = None

@@ -198,13 +198,13 @@ class Selector:
     def __init__(self, terms: Callable[[str], frozenset[str]], idf: Callable[[str], float],
                  encode: Callable[[Sequence[str]], np.ndarray] | None = None,
                  field_words: dict[str, frozenset[str]] | None = None,
-                 weights: SelectionWeights = SelectionWeights()):
+                 weights: SelectionWeights = SelectionWeights(), who: frozenset[str] = frozenset()):
         self.terms = terms
         self.idf = idf
         self.encode = encode
         self.field_words = field_words or {}
         self.weights = weights
-        self.who: frozenset[str] = frozenset()  # words that say who the user is (个体工商户, 退役军人, 餐饮 …)
+        self.who = who  # words that say who the user is (个体工商户, 退役军人, 餐饮 …)
         self._cache: dict[int, tuple[tuple[Unit, ...], np.ndarray | None]] = {}
         self._blocks: dict[int, dict[str, frozenset[str]]] = {}  # each entry's sub-part words, worked out once
 
