@@ -135,17 +135,28 @@ def named_entries(text: str, records: Sequence[Record], names: dict[int, list[st
         for name in (names[r.id] if names is not None else entry_names(r)):
             for start in occurrences(q, name):
                 hits.append((r.id, name, start))
+    by_id = {r.id: r for r in records}
     result: dict[int, str] = {}
     for entry, name, start in hits:
         end = start + len(name)
         shadowed = any(
             (s <= start and end <= s + len(n)) and len(n) > len(name) for _, n, s in hits
+        ) or any(
+            # "节水技术改造项目": 技术改造项目 (entry 3) overlaps 节水技术改造 (entry 2), and entry 2 says the whole
+            e != entry and s < end and start < s + len(n) and len(n) >= len(name)
+            and q[min(s, start):max(end, s + len(n))] in _joined(by_id[e])
+            for e, n, s in hits
         )
         if shadowed:
             continue
         if entry not in result or len(name) > len(result[entry]):
             result[entry] = name
     return result
+
+
+def _joined(record: Record) -> str:
+    # (only for two names that overlap, which is rare: not worth a cache)
+    return normalise_text("".join(s.text for s in record.sections))
 
 
 def ordinal_part(text: str) -> int | None:

@@ -128,6 +128,12 @@ class Searcher:
         """Every term of the entry's passages."""
         return self._entry_terms[entry]
 
+    def share(self, terms: Sequence[str], entry: int) -> float:
+        """The idf-weighted share of the terms that the entry's text holds (1.0 for no terms)."""
+        idf, have = self.lexical.idf, self._entry_terms[entry]
+        total = sum(idf(t) for t in terms)
+        return sum(idf(t) for t in terms if t in have) / total if total else 1.0
+
     def search(self, query: str, *, fields: Sequence[str] = (), mode: str = "hybrid", k: int = 10) -> SearchResult:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")

@@ -150,6 +150,11 @@ class Segmenter:
                         sub = self.synonyms.get(sub, sub)
                         if sub not in self.stopwords and sub != canonical:
                             out.append(sub)
+            if canonical != w:
+                # a colloquial form mapped whole keeps the other synonyms it says: 年报没报 is 经营异常名录, and
+                # its 年报 is 年度报告
+                out.extend(self.synonyms[w[i:i + n]] for n in (2, 3) if len(w) > n for i in range(len(w) - n + 1)
+                           if w[i:i + n] in self.synonyms and self.synonyms[w[i:i + n]] not in (canonical, *out))
         return out
 
     def embedding_tokens(self, text: str, vocabulary: Iterable[str] | None = None) -> list[str]:

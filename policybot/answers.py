@@ -259,7 +259,9 @@ class Composer:
     def specific_terms(self, r: Record, terms: Sequence[str]) -> set[str]:
         """The question's terms beyond the entry's names and the field it asks: "营业收入有没有要求" has one
         (营业收入), "节水技术改造项目的申报条件" none — it wants the whole section."""
-        out = set(terms) - self.terms_of(r.title) - self._asking
+        # (a word inside the name is of the name, though segmenting the name whole does not yield it: 专项资金 of
+        # 战略性新兴产业发展专项资金项目)
+        out = {t for t in set(terms) - self.terms_of(r.title) - self._asking if t not in r.title}
         if r.kind == "service":  # a policy document's aliases name its parts (科技金融 in 金融五篇大文章)
             # … a service's name it too, except the words that tell its sub-parts apart (节水改造: the （二）节水…)
             parts = self.selector.block_words(r)
@@ -299,7 +301,7 @@ class Composer:
 
     def focus(self, r: Record, terms: Sequence[str]) -> set[str]:
         """The question's terms that say more than the entry's name: they pick the lines worth quoting."""
-        specific = set(terms) - self.terms_of(r.title)
+        specific = {t for t in set(terms) - self.terms_of(r.title) if t not in r.title}
         return specific or set(terms)
 
     def _overlap(self, text: str, terms: set[str]) -> float:
@@ -630,14 +632,17 @@ class Composer:
         size = sum(len(rk.unit.text) for rk in chosen)
         for rk in list(chosen):
             nxt = self.selector.next_unit(r, rk.unit)
-            if rk.unit.text.endswith(("：", ":")) and nxt is not None and list_level(nxt.text) is not None:
+            announced = self._announced(r, rk.unit)
+            if announced:
                 # "将以下资料留存备查：" — the list it announces is the answer, item by item while there is room
-                at, level, room = chosen.index(rk) + 1, list_level(nxt.text), size + LIST_CHARS
-                while nxt is not None and list_level(nxt.text) == level and size + len(nxt.text) <= room:
-                    if all(c.unit != nxt for c in chosen):
-                        chosen.insert(at, Ranked(nxt, rk.score))
-                        size += len(nxt.text)
-                    at, nxt = at + 1, self.selector.next_unit(r, nxt)
+                at, room = chosen.index(rk) + 1, size + LIST_CHARS
+                for item in announced:
+                    if size + len(item.text) > room:
+                        break
+                    if all(c.unit != item for c in chosen):
+                        chosen.insert(at, Ranked(item, rk.score))
+                        size += len(item.text)
+                    at += 1
                 continue
             if rk.unit.text.endswith(("；", ";", "：", ":")) or (nxt is not None and _GOES_ON.match(nxt.text)):
                 if nxt is not None and all(c.unit != nxt for c in chosen) and size + len(nxt.text) <= LEAD_CHARS:
@@ -661,6 +666,26 @@ class Composer:
         texts = list(dict.fromkeys(f"{rk.unit.block.rstrip('：:')}：{rk.unit.text}" if rk.unit in paths
                                    else rk.unit.text for rk in chosen))
         return texts, list(dict.fromkeys(rk.unit.section for rk in chosen))
+
+    def _announcer(self, r: Record, item: Unit) -> Unit | None:
+        """The sentence announcing the list the item is in ("符合下列情形之一的：" before 1. 2. 3.), if any."""
+        level, unit = list_level(item.text), self.selector.previous_unit(r, item)
+        if level is None:
+            return None
+        while unit is not None and list_level(unit.text) == level:
+            unit = self.selector.previous_unit(r, unit)
+        return unit if unit is not None and unit.text.endswith(("：", ":")) else None
+
+    def _announced(self, r: Record, unit: Unit) -> list[Unit]:
+        """The list a sentence ending in a colon announces ("符合下列情形之一的：" → 1. 2. 3.), else []."""
+        nxt = self.selector.next_unit(r, unit)
+        if not unit.text.endswith(("：", ":")) or nxt is None or list_level(nxt.text) is None:
+            return []
+        level, items = list_level(nxt.text), []
+        while nxt is not None and list_level(nxt.text) == level:
+            items.append(nxt)
+            nxt = self.selector.next_unit(r, nxt)
+        return items
 
     def _speaking_of(self, specific: set[str], body: Sequence[str], ranked: Sequence[Ranked]) -> Ranked | None:
         """When the sentences chosen for the asked field leave the question's own subject unsaid ("要不要跟企业签
@@ -732,7 +757,15 @@ class Composer:
             ranked = [rk for rk in self.selector.rank(r, terms, [key], result.vector, numbers)
                       if rk.unit.section.covers(key)]
             if ranked and not (key == "scope" and len(body) >= 2):
-                body.append(f"{self.fields.name(key)}：{ranked[0].unit.text}")
+                lead = self._announcer(r, ranked[0].unit) or ranked[0].unit
+                # "符合下列情形之一的，可以…申请信用修复：" says nothing without the list it announces
+                items, size = [], 0
+                for item in self._announced(r, lead):
+                    size += len(item.text)
+                    if size > OVERVIEW_LIMIT:
+                        break
+                    items.append(item.text)
+                body.append("\n".join([f"{self.fields.name(key)}：{lead.text}", *items]))
                 quoted.append(ranked[0].unit.section)
             if len(body) >= 3:
                 break

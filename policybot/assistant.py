@@ -115,16 +115,24 @@ class Assistant:
         result = self._not_who_they_are(text, self._by_threshold(text, self._by_category(text, result)))
         return Reading(question, text, wanted, understood.region, result, self.scope(result))
 
-    @staticmethod
-    def _not_who_they_are(text: str, result: SearchResult) -> SearchResult:
-        """Two entries named, the leading one as what the user's firm is ("我们是科技型中小企业 … 人才政策有补贴不"):
-        the other one, named close behind, is what the question asks about."""
+    def _not_who_they_are(self, text: str, result: SearchResult) -> SearchResult:
+        """The leading entry named as what the user's firm is ("我们是科技型中小企业 … 人才政策有补贴不"): the
+        entry close behind is what the question asks about when it is named too, or when it holds clearly more of
+        what the message says after ("… 新引进一个技术研发带头人 有生活补贴不")."""
         hits = result.hits
-        if len(hits) < 2 or not (hits[0].named and hits[1].named) or hits[0].score - hits[1].score > WHO_GAP:
+        if len(hits) < 2 or not hits[0].named or hits[0].score - hits[1].score > WHO_GAP:
             return result
         said = normalise_text(text)
         at = said.find(hits[0].named)
-        if at >= 0 and _WHO_WE_ARE.search(said[:at]) and hits[1].named not in hits[0].named:
+        if at < 0 or not _WHO_WE_ARE.search(said[:at]):
+            return result
+        if hits[1].named:
+            if hits[1].named not in hits[0].named:
+                result.hits = [hits[1], hits[0], *hits[2:]]
+            return result
+        rest = [t for t in self.index.segmenter.terms(said[at + len(hits[0].named):])
+                if len(t) >= 2 and t in self.searcher.known_terms and t not in self.asking_terms]
+        if self.searcher.share(rest, hits[1].entry) - self.searcher.share(rest, hits[0].entry) >= WHO_SHARE:
             result.hits = [hits[1], hits[0], *hits[2:]]
         return result
 
@@ -242,6 +250,7 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
 NAMED_TIE = 0.3  # two named entries this close in score are told apart by the unit of the question's quantity
 CATEGORY_GAP = 0.6  # how far below another category's entry the best one of the category a question names may be
 NAMED_OVER_UNNAMED = 0.5  # how far below an unnamed entry a named one may be put first on a threshold it sets
+WHO_SHARE = 0.25  # … or, unnamed, holds this much more (idf-weighted) of what the message says after who they are
 WHO_GAP = 1.0  # a named entry this far behind one named as what the user's firm is, is what the question asks about
 # "我们是…", "我们公司是…": what follows is who the user is
 _WHO_WE_ARE = re.compile(r"(?:我们|我|俺们|俺|咱们|咱|本公司|我们公司|我们单位|他们|他|来电人|客户)(?:公司|企业|单位|家)?(?:是|属于|算)(?:个|一家|家)?$")

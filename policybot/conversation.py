@@ -199,7 +199,7 @@ class Conversation:
             # the same service has a version for it
             entry = self._version_for(entry, extract_facts(reading.text, self.facts).get("entity_type"))
         if entry is not None:
-            if entry == state.policy and elliptic and state.subject:
+            if entry == state.policy and state.subject and (elliptic or self._same_matter(text, fields, state)):
                 reading = self._with_subject(reading, state, fields)
             answer = a.answer(reading, entry=entry, fields=fields, region=region)
             return self._reply(answer, state, region, keep_options=entry == state.policy)
@@ -356,6 +356,8 @@ class Conversation:
         record = self.assistant.records[entry]
         if any(set(rd.fields) - {"contact"} - set(answer.asked) for rd in clauses):
             return True  # a field one clause asks the question read whole did not
+        if answer.asked and any(not rd.fields for rd in clauses):
+            return True  # "…还要补地价不，归哪个部门管": a clause asks what the entry gives, the whole a field
         lead = "".join(answer.lead)
         for rd in clauses:
             # "能贷几回", "评价分要多少": a quantity asked that no sentence of the answer gives
@@ -575,10 +577,7 @@ class Conversation:
 
     def _share(self, terms: Sequence[str], entry: int) -> float:
         """idf-weighted share of the terms that the entry's text contains."""
-        idf = self.assistant.index.lexical.idf
-        have = self.assistant.searcher.entry_terms(entry)
-        total = sum(idf(t) for t in terms)
-        return sum(idf(t) for t in terms if t in have) / total if total else 1.0
+        return self.assistant.searcher.share(terms, entry)
 
     def _quick_reply(self, text: str, state: State) -> Reply | None:
         """"详细内容", "全部材料", "全部电话": more of the answer just given."""
@@ -661,6 +660,19 @@ class Conversation:
         text = reading.text + "，" + "，".join(kept)
         return self.assistant.read(text, fields=fields, corrected=text)
 
+    def _same_matter(self, text: str, fields: list[str], state: State) -> bool:
+        """"能贷几年" after "个人创业担保贷款最多贷多少": a question that names nothing of its own and asks what the
+        last one asked, in a policy document whose parts are about different things, is about what the last one was
+        about. (Asking something else, "多久能修好" after "咋修复", it is about the document's procedure.)"""
+        return self.assistant.records[state.policy].kind == "document" and bool(fields) \
+            and fields == state.fields and not self._subject_words(text)
+
+    def _subject_words(self, text: str) -> list[str]:
+        """The guide's words a message says beyond asking words and places: what it is about, if anything."""
+        known = self.assistant.searcher.known_terms
+        return [t for t in self.topic_terms(self.assistant.index.segmenter.words(text))
+                if t in known and len(t) >= 2 and t not in self._asking and t not in self._places]
+
     def _own_words(self, answer: Answer) -> list[str]:
         """The question's words beyond the entry's name and the field asked: what it was about."""
         record = self.assistant.records[answer.policy]
@@ -669,10 +681,13 @@ class Conversation:
         names = self._names[answer.policy]
         terms = self.assistant.index.segmenter.words(answer.question)  # (whole words, not their parts)
         known = self.assistant.searcher.known_terms
-        return list(dict.fromkeys(t for t in self.topic_terms(terms) if t in known and len(t) >= 2
-                                  and t not in title and t not in self._asking and t not in self._places
-                                  and (t in parts or not any(t in n for n in names))
-                                  and not _NUMERIC.match(t)))[:SUBJECT_WORDS]
+        # a document's aliases name its parts (个人创业担保贷款 is one of 53's), whatever characters they hold
+        part_names = [t for t in terms if record.kind == "document" and t in names and t not in title]
+        return list(dict.fromkeys([*part_names, *(
+            t for t in self.topic_terms(terms) if t in known and len(t) >= 2
+            and t not in title and t not in self._asking and t not in self._places
+            and (t in parts or record.kind == "document" or not any(t in n for n in names))
+            and not _NUMERIC.match(t))]))[:SUBJECT_WORDS]
 
     def _reply(self, answer: Answer, state: State, region: str | None, keep_options: bool = False) -> Reply:
         updates: dict[str, Any] = {"region": region, "offered": []}

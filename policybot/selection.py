@@ -47,6 +47,8 @@ class SelectionWeights:
     block: float = 1.0  # it sits under the sub-part heading the question names ("节水的…" → （二）节水技术改造项目)
     per: float = 1.0  # it gives a rate per the unit the question asks one per ("一亩补多少" → 每亩600元)
     meaning: float = 1.5  # it says what a word means, and the question asks that ("毕业年度怎么算")
+    bound: float = 0.5  # it sets a bound in the unit of a figure the question states (500万 → 1000万元以上); twice
+    # that when the bound is of the thing the figure is of (营业收入8000万 → 营业收入总额在5000万元-1亿元)
     measure: float = 0.5  # it gives a number for the thing whose quantity is asked ("多少水" → 年节水量在5万吨)
 
 
@@ -61,6 +63,7 @@ class Unit:
 
 
 SAID_ELSEWHERE = 2  # a sub-part's word said this often outside it still names it (引领型 in the entry's preamble)
+BOUND_REACH = 12  # characters before a bound in which the thing it bounds is named
 HEADING_CHARS = 32  # a sub-part's head this short names it ("（二）节水技术改造项目"); a longer one is an item
 # "（二）…": a sub-part of a section; its first sentence heads the sentences under it
 _BLOCK = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
@@ -115,6 +118,7 @@ class Numbers:
     measured: tuple[str, ...] = ()  # what a quantity is asked of: "一年得省多少水" → ("水",), "营业收入要多少" → ("收入",)
     defined: tuple[str, ...] = ()  # words whose meaning is asked: "毕业年度怎么算" → ("毕业年度",)
     per: tuple[str, ...] = ()  # units a rate is asked per: "一亩补多少" → ("亩",)
+    stated: tuple[Figure, ...] = ()  # figures stated: "投了500万" → 500 万元
 
 
 def question_numbers(text: str) -> Numbers:
@@ -124,7 +128,7 @@ def question_numbers(text: str) -> Numbers:
                                         *(["项"] if _COUNTED.search(text) else []),
                                         *(["人"] if any("人" in w for w in measured) else [])])),
                    bool(_HOW_COMPUTED.search(text) or _PART_OF_A_YEAR.search(text)),
-                   measured, defined_words(text), per_units(text))
+                   measured, defined_words(text), per_units(text), stated_figures(text))
 
 
 _HOW_MANY = re.compile(r"多少|几")
@@ -260,6 +264,8 @@ class Selector:
             # a quantity in the question ("养了30只") asks against a threshold or rate in the same unit
             if any(quantity_in(u.text, unit) for unit in numbers.units):
                 score += w.quantity
+            if numbers.stated:
+                score += w.bound * bounds_stated_quantity(numbers.stated, u.text)  # "投了500万 能报不"
             if u.block in named_block:
                 score += w.block
             if any(f"每{unit}" in u.text for unit in numbers.per):
@@ -336,6 +342,14 @@ class Selector:
             return units[after]
         return None
 
+    def previous_unit(self, record: Record, unit: Unit) -> Unit | None:
+        """The sentence before `unit` in the same section, if any."""
+        units, _ = self._units(record)
+        before = unit.position - 1
+        if before >= 0 and units[before].section == unit.section:
+            return units[before]
+        return None
+
     @staticmethod
     def _relative(values: list[float]) -> np.ndarray:
         arr = np.array(values, dtype=float)
@@ -364,23 +378,73 @@ _STATED = re.compile(r"((?<![\d.])\d+(?:\.\d+)?|[两二三四五六七八九十]
 _DIGITS = dict(zip("两二三四五六七八九", "223456789"))
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A figure a question states: its value, unit, and the words right before it (营业收入 of 营业收入8000万元)."""
+
+    value: float
+    unit: str
+    of: str = ""
+
+
+# words between a thing and its figure that say nothing of the thing ("投了500万", "营业收入是8000万")
+_BEFORE_FIGURE = re.compile(r"([\u4e00-\u9fff]{0,4}?)(?:是|有|为|了|在|达到|大概|大约|约|共|一共|差不多|才|就|都|已经|刚)*\s*$")
+_TO_WAN = {"万元": 1.0, "亿元": 10000.0}
+
+
+def stated_figures(question: str) -> tuple[Figure, ...]:
+    """The figures a question states, with their units ("投了500万" → 500 万元); 多少/几 state nothing."""
+    out = []
+    for m in _STATED.finditer(question):
+        value = _DIGITS.get(m.group(1), m.group(1))
+        if value.replace(".", "", 1).isdigit():
+            before = _BEFORE_FIGURE.search(question[max(0, m.start() - 10):m.start()])
+            out.append(Figure(float(value), _UNIT_SAME.get(m.group(2), m.group(2)), before.group(1) if before else ""))
+    return tuple(out)
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|亿元)?\s*[-–—~至到]\s*(\d+(?:\.\d+)?)\s*(万元|亿元)")
+
+
+def _figures_in(text: str, unit: str) -> list[tuple[float, bool, bool, int]]:
+    """The text's figures in the unit: (figure, is a lower bound, is an upper bound, where it is); a range of money
+    ("5000万元-1亿元") is a bound either way."""
+    units = "(?:人|名)" if unit == "人" else re.escape(unit)
+    text = _THOUSANDS.sub("", text)  # 5,000万元 is 5000万元 (same length: positions hold)
+    out = [(float(m.group(2)), m.group(3).endswith("以上") or m.group(1) in ("不低于", "超过", "达到", "大于", "高于"),
+            m.group(3) in ("以下", "以内") or m.group(1) in ("不超过", "不高于", "小于", "低于", "少于"), m.start())
+           for m in re.finditer(r"(不超过|不高于|不低于|超过|达到|大于|高于|小于|低于|少于)?(?<![\d.])(\d+(?:\.\d+)?)\s*"
+                                + units + r"(及?以上|以下|以内|)", text)]
+    if unit in _TO_WAN:
+        for m in _RANGE.finditer(text):
+            low, high = float(m.group(1)) * _TO_WAN[m.group(2) or m.group(4)], float(m.group(3)) * _TO_WAN[m.group(4)]
+            out += [(low / _TO_WAN[unit], True, False, m.start()), (high / _TO_WAN[unit], False, True, m.start())]
+    return out
+
+
 def states_same_quantity(question: str, text: str) -> bool:
     """Does the text give a figure the question states, or a threshold it meets ("雇了3个人", "雇了4个人" against
     "带动就业3人以上")? The same unit; a question asking 多少/几 states nothing."""
-    for value, unit in _STATED.findall(question):
-        value = _DIGITS.get(value, value)
-        if not value.replace(".", "", 1).isdigit():
-            continue
-        unit = _UNIT_SAME.get(unit, unit)
-        units = "(?:人|名)" if unit == "人" else re.escape(unit)
-        for before, figure, after in re.findall(r"(不超过|不高于|不低于|超过|达到)?(?<![\d.])(\d+(?:\.\d+)?)\s*" + units
-                                                 + r"(及?以上|以下|以内)?", text):
-            stated, given = float(value), float(figure)
-            at_least = after.endswith("以上") or before in ("不低于", "超过", "达到")
-            at_most = after in ("以下", "以内") or before in ("不超过", "不高于")
-            if stated == given or (at_least and stated >= given) or (at_most and stated <= given):
-                return True
-    return False
+    return any(f.value == given or (at_least and f.value >= given) or (at_most and f.value <= given)
+               for f in stated_figures(question) for given, at_least, at_most, _ in _figures_in(text, f.unit))
+
+
+def bounds_stated_quantity(stated: Sequence[Figure], text: str) -> float:
+    """How the text bounds a figure the question states ("投了500万" against "总投资在1000万元以上"): 1 for a bound in
+    its unit, met or not; 1 more when the bound is of the same thing (营业收入8000万元 against 营业收入总额在…), and 1
+    more when the figure meets it (销售收入3000万 against 小于5,000万元).
+    """
+    best = 0.0
+    for f in stated:
+        bounds = [(given, lo, hi, at) for given, lo, hi, at in _figures_in(text, f.unit) if lo or hi]
+        for given, at_least, at_most, at in bounds:
+            near = _THOUSANDS.sub("", text)[max(0, at - BOUND_REACH):at]
+            same = len(f.of) >= 2 and any(f.of[i:i + 2] in near for i in range(len(f.of) - 1))
+            # (a range is two bounds at one place: met when both are)
+            met = all(f.value >= g if lo else f.value <= g for g, lo, hi, a in bounds if a == at)
+            best = max(best, 1.0 + same + met)
+    return best
 
 
 def quantity_in(text: str, unit: str) -> bool:

@@ -600,3 +600,46 @@ def test_another_spelling_of_a_name_names_the_entry_unless_another_entry_says_it
     names = assistant.searcher.names
     assert "转成企业" in names[53]  # a spelling of its alias 个转企 (synonyms.yml)
     assert "小微" not in names[29]  # 小型微利企业's 小微 is said all over the tax entries
+
+
+def test_a_follow_up_in_a_policy_document_asks_about_what_the_last_question_was_about(conv):
+    # entry 53 speaks of a dozen things; "贷款期限几年" names none of them: the loan asked about just before
+    *_, third = play(conv, "个体户升级成公司 有多少补助", "我打算贷个人创业担保贷款 额度多少", "那能贷几年")
+    lead = third.split("】", 1)[1].split("\n")[0]
+    assert lead.startswith("个人创业担保贷款期限最长不超过3年"), third
+
+
+def test_a_word_inside_the_entry_s_name_does_not_pick_its_sentence(conv):
+    # 专项资金 is part of 战略性新兴产业发展专项资金项目: the threshold the 600万 is measured against answers
+    (reply,) = play(conv, "战略性新兴产业专项资金 项目才投了600万 够不够")
+    assert "1000万元以上" in reply.split("】", 1)[1].split("\n")[0], reply
+
+
+def test_a_sentence_that_announces_a_list_brings_the_list(conv):
+    (reply,) = play(conv, "个体户上了经营异常名录 咋整")
+    lines = reply.split("\n")
+    assert "补报未报年份年度报告" in reply, reply
+    assert all(re.match(r"\d+\.", after) for line, after in zip(lines, lines[1:]) if line.endswith("：")), reply
+
+
+def test_a_name_overlapping_the_name_of_the_entry_under_discussion_is_not_another_topic(conv):
+    # 技术改造项目 (entry 3) sits inside 节水技术改造项目, which entry 2 says whole
+    _, second = play(conv, "工业绿色化改造里节能技术改造年节能量要多少", "那节水技术改造项目呢")
+    assert "5万吨" in second, second
+
+
+def test_what_the_firm_is_does_not_hide_what_it_asks_about(conv):
+    (reply,) = play(conv, "我们公司是科技型中小企业 想引进一个研发带头人 给生活补贴吗")
+    assert "2万元生活补贴" in reply, reply
+
+
+def test_each_of_two_entries_leads_with_its_own_rate(conv):
+    # 规模化养殖 is a word of entry 9's name: the rate answers "咋补", not the sentences that repeat the name
+    (reply,) = play(conv, "孵化基地建设补贴跟规模化养殖补贴各自咋补")
+    assert "每平方米500元" in reply and "投资总额的10%" in reply, reply
+
+
+def test_a_colloquial_form_keeps_the_other_words_it_says(assistant):
+    # 年报没报 is 经营异常名录 as a fact about the firm, and its 年报 still says 年度报告
+    terms = assistant.index.segmenter.terms("年报没报")
+    assert "经营异常名录" in terms and "年度报告" in terms

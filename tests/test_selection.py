@@ -99,3 +99,15 @@ def test_who_the_user_is_weighs_less_than_what_they_ask(assistant):
     # a veteran's 餐馆, asked about 崇军贷's age limit: 年龄 picks the sentence, beside 个体工商户 and 餐饮
     assert {"个体工商户", "退役军人", "餐饮"} <= assistant.composer.selector.who
     assert "65周岁" in assistant.ask("退伍军人 个体户 开餐馆的 崇军贷有年龄限制不").answer
+
+
+def test_a_bound_of_the_thing_a_figure_is_of_counts_most_and_more_when_met():
+    from policybot.selection import bounds_stated_quantity, stated_figures
+
+    said = stated_figures("我们厂去年产值6000万")
+    assert bounds_stated_quantity(said, "年产值在5000万元-1亿元之间的企业") == 3.0  # of 产值, and met
+    assert bounds_stated_quantity(said, "年产值在1亿元-3亿元之间的企业") == 2.0  # of 产值, not met
+    assert bounds_stated_quantity(said, "股权融资2,000万元以上") == 2.0  # met, of something else
+    assert bounds_stated_quantity(said, "固定资产投资500万元以下") == 1.0  # neither
+    assert bounds_stated_quantity(said, "给予一次性补助50万元") == 0.0  # a figure, no bound
+    assert bounds_stated_quantity(stated_figures("产值多少能报"), "年产值在5000万元以上") == 0.0  # no figure stated
