@@ -96,6 +96,9 @@ class Assistant:
                                           for w in self.index.segmenter.words(
                                               fixed.text + text[start + len(span): start + len(span) + 3])):
                     continue  # (a shifted span must make a longer word of the guide: 稳岗返还, not 基金 of 公积金)
+                if start == at and len(fixed.text) == len(span) and any(
+                        a != b for a, b in zip(fixed.text[len(word):], span[len(word):])):
+                    continue  # (the typo is in the word, not in the next one: "另外办食品…" keeps its 食品)
                 if fixed.replacements and fixed.text != span:
                     text = text[:start] + fixed.text + text[start + len(span):]
                     break

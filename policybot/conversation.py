@@ -242,7 +242,10 @@ class Conversation:
         facts = {k: v for k, v in extract_facts(text, self.facts).items() if k != "region"}
         if not facts or named_entries(text, list(self.assistant.records.values()), self._names):
             return {}
-        rest = self.assistant.index.segmenter.terms(_ANY_SUPPORT.sub("，", without_facts(text, self.facts)))
+        said = _ANY_SUPPORT.sub("，", without_facts(text, self.facts))
+        if any(mark.said(said) for mark in self.assistant.category_marks):
+            return {}  # "…办的个体户 税上有啥优惠没": the tax entries' topic, in a character
+        rest = self.assistant.index.segmenter.terms(said)
         topic = [t for t in self.topic_terms(rest) if len(t) >= 2 and t in self.assistant.searcher.known_terms]
         return {} if topic else facts
 
@@ -458,8 +461,12 @@ class Conversation:
                 text, name = normalise_text(reading.text), hit.named
                 # "那省级的专精特新中小企业，得先是啥企业": 那 and the name at the opening turn to it
                 turned = bool(_THEN.match(text)) and 0 <= text.find(name) <= OPENING_CHARS
+                # … or a figure the message states meets a bound of the named entry and of none here ("一个月营业额
+                # 就2万多 房产税能免不": 月销售额不超过3万元 免征房产税)
+                meets = states_same_quantity(reading.question, self._text_of(hit.entry)) \
+                    and not states_same_quantity(reading.question, text_here)
                 return bool(asks_again(reading.question) or re.search(_APPLY_FOR + re.escape(name), text)
-                            or turned
+                            or turned or meets
                             or beyond_eligibility and (text.startswith(name) or hit.score - here_score >= NAMED_LEAD))
             # "那专精特新中小企业，被列入经营异常名录了还能报不": of two names, the one whose entry mentions the
             # other is the subject; the other is a condition of it

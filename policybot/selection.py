@@ -92,10 +92,10 @@ def units_of(record: Record) -> list[Unit]:
     return out
 
 
-_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+|半(?=年|个月)|多少|几)\s*[来多余]?\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|次|回|%|平方米|平米|平(?![台均安等]))")
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+|半(?=年|个月)|多少|几)\s*[来多余]?\s*(万吨|万元|亿元|个亿|万|亿|吨|亩|只|个?(?:工人|员工|职工|伙计)|人|个人|名|元|块|年|个月|月|岁|周岁|件|项|家|次|回|%|平方米|平米|平(?![台均安等]))")
 # "两项", "5个": a count says nothing as a word; it is weighed as a quantity (above) instead
 _COUNT_TERM = re.compile(r"^[\d.两一二三四五六七八九十百千万]+[项个只名人家件年月天次]?$")
-_UNIT_SAME = {"回": "次", "个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "平": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
+_UNIT_SAME = {**{w: "人" for w in ("工人", "员工", "职工", "伙计", "个工人", "个员工", "个职工", "个伙计")}, "回": "次", "个亿": "亿元", "块": "元", "个人": "人", "名": "人", "平米": "平方米", "平": "平方米", "岁": "周岁", "万": "万元", "亿": "亿元", "月": "个月"}
 # A quantity is compared with the guide's in the same dimension: "注册8个月" against "登记注册1年以上", "省下3万吨"
 # against "5万吨"; a year that is a date (2025年) is not a duration.
 _NUM = r"(?:(?<![\d.])\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*"
@@ -105,7 +105,7 @@ _DIMENSION = {
     "元": r"[\d一二两三四五六七八九十]\s*[万亿]?元", "万元": r"[\d一二两三四五六七八九十]\s*[万亿]?元",
     "亿元": r"[\d一二两三四五六七八九十]\s*[万亿]?元", "人": r"[\d一二两三四五六七八九十]\s*(?:人|名)",
 }
-_COUNTED = re.compile(r"\d+\s*个(?![月人亿])")  # "2个在研项目" is counted in 项 where the guide counts
+_COUNTED = re.compile(r"\d+\s*个(?![月人亿]|工人|员工|职工|伙计)")  # "2个在研项目" is counted in 项 where the guide counts
 
 
 @dataclass(frozen=True)
@@ -374,8 +374,8 @@ def per_units(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_PER.findall(text)))
 
 
-_STATED = re.compile(r"((?<![\d.])\d+(?:\.\d+)?|[两二三四五六七八九十]+)\s*(个人|人|名|亩|只|吨|万元|万(?![多余来]?吨)|元|个月|年|家|项|次)")
-_DIGITS = dict(zip("两二三四五六七八九", "223456789"))
+_STATED = re.compile(r"((?<![\d.])\d+(?:\.\d+)?|[两二三四五六七八九十]+|一(?=万))\s*(个?(?:工人|员工|职工|伙计)|个人|人|名|亩|只|吨|万元|万(?![多余来]?吨)|元|个月|年|家|项|次)")
+_DIGITS = dict(zip("一两二三四五六七八九", "1223456789"))
 
 
 @dataclass(frozen=True)

@@ -643,3 +643,41 @@ def test_a_colloquial_form_keeps_the_other_words_it_says(assistant):
     # 年报没报 is 经营异常名录 as a fact about the firm, and its 年报 still says 年度报告
     terms = assistant.index.segmenter.terms("年报没报")
     assert "经营异常名录" in terms and "年度报告" in terms
+
+
+def test_a_tax_question_beside_who_the_user_is_is_answered_not_matched(conv):
+    # 税上 names the tax entries in one character: not a request for everything that fits a graduate's shop
+    (reply,) = play(conv, "去年刚大学毕业 开了家奶茶铺 办了个体户 税上有啥优惠没")
+    assert "24000元" in reply, reply
+
+
+def test_going_through_the_procedure_asks_the_process(conv):
+    _, second = play(conv, "工业用地想提高容积率 补地价不", "那得走哪些手续")
+    assert "出让补充合同" in second, second
+
+
+def test_a_correction_does_not_reach_into_the_next_word(assistant):
+    # 另外 is no guide word; trying it with the next characters must not turn 食品 into 事品
+    assert assistant.correct("另外办食品经营许可证多久") == "另外办食品经营许可证多久"
+    assert assistant.correct("稳岗反还怎么领") == "稳岗返还怎么领"  # the typo glued to the next word is still found
+
+
+def test_workers_are_counted_as_people(conv):
+    *_, third = play(conv, "返乡农民工 开了个洗车店两年了 创业补贴有吗", "要啥材料", "我雇了5个员工社保都交满一年了 还能多给不")
+    assert "20000元" in third, third
+
+
+def test_a_named_entry_whose_bound_the_figure_meets_takes_over(conv):
+    # 房产税 is listed in 六税两费 too, but only entry 32 says 月销售额不超过3万元
+    *_, third = play(conv, "小规模纳税人 六税两费能减半吗", "城建税也算不", "我们每月营业额也就一万多 房产税能免不")
+    assert "不超过3万元" in third, third
+
+
+def test_an_inspection_of_a_lorry_is_not_the_vehicle_tax(conv):
+    _, second = play(conv, "拉货的 有两台货车 车船税能减不", "那大货车年审去哪办")
+    assert "没有涉及" in second and "0483" not in second, second
+
+
+def test_how_long_it_has_been_is_not_what_the_question_is_about(assistant):
+    reading = assistant.read("项目审批拖了好久没人管 谁能帮办")
+    assert reading.scope.covered and reading.result.hits[0].entry == 56, reading.scope.reason
