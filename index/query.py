@@ -74,11 +74,13 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
 
 
 # Colloquial spellings of question words, read as the standard ones before field cues are matched.
-_COLLOQUIAL = (("咋", "怎么"), ("啥", "什么"), ("木有", "没有"), ("多会儿", "什么时候"), ("上哪", "去哪"),
+_COLLOQUIAL = (("咋", "怎么"), ("啥", "什么"), ("木有", "没有"), ("多会儿", "什么时候"), ("哪儿", "哪"), ("上哪", "去哪"),
                # the 标准 one must meet is a condition, not the 补贴标准 of an amount
                ("认定标准", "认定条件"), ("评定标准", "评定条件"), ("划型标准", "划型条件"), ("界定标准", "界定条件"),
                # going through the 手续 is the procedure; the 手续 one must have is a condition
-               ("走什么手续", "走什么流程"), ("走哪些手续", "走哪些流程"), ("走手续", "走流程"))
+               ("走什么手续", "走什么流程"), ("走哪些手续", "走哪些流程"), ("走手续", "走流程"),
+               # going somewhere to be recognised first is applying: "要去人社那认定不", "要不要先去哪认定"
+               ("去哪认定", "去哪办"), ("认定不", "认定，要不要申请"))
 
 
 def colloquial(text: str) -> str:

@@ -28,6 +28,7 @@ from .selection import measures, quantity_in, question_numbers, states_same_quan
 
 SWITCH_MARGIN = 0.3  # another entry must score this much above the one under discussion to change the topic …
 SIBLING_GAP = 0.8  # how far below the best entry a version for the user's kind of business may rank
+WORD_OF_FEW = 10  # a message whose one new word this many entries use does not switch on it
 SWITCH_SHARE = 0.25  # … or hold this much more of the message's words (idf-weighted share) than it does
 FOLLOW_SHARE = 0.6  # a message whose words the entry under discussion holds this much of stays with it
 FRAME_GAP = 1.0  # "X呢" may take an entry this far below the top one when it keeps the current entry's frame
@@ -119,6 +120,7 @@ class Conversation:
         self._services = {e: _without(normalise_text(title_core(r.title)), kinds)
                           for e, r in assistant.records.items()}
         self._texts: dict[int, str] = {}
+        self._saying: dict[str, int] = {}
         # Title words that make a frame: not the ones half the titles share (企业, 政策, 项目)
         titles = [seg.terms(r.title) for r in assistant.records.values()]
         self._frame_words = {t for ts in titles for t in ts if len(t) >= 2 and t not in _GENERIC
@@ -506,6 +508,10 @@ class Conversation:
             # a long policy document shares some words with anything: unnamed, it takes over a follow-up only
             # when the message's words are clearly its own ("政府欠的账款有分歧" after a project subsidy)
             return current
+        new_words = {t for t in content if t not in text_here}
+        if reading.scope.covered and len(new_words) == 1 \
+                and self._entries_saying(next(iter(new_words))) > WORD_OF_FEW:
+            return current  # "要不要先去哪认定": one word a quarter of the guide says names no other entry
         if have_top - have_here >= SWITCH_SHARE and margin > SWITCH_MARGIN:
             # its words are another entry's ("失业保险的呢" after 工伤保险)
             return self._same_frame(reading, current, content) if elliptic else None
@@ -581,6 +587,12 @@ class Conversation:
             r = self.assistant.records[entry]
             self._texts[entry] = normalise_text(r.title + "\n" + "\n".join(s.text for s in r.sections))
         return self._texts[entry]
+
+    def _entries_saying(self, term: str) -> int:
+        """How many entries use the term."""
+        if term not in self._saying:
+            self._saying[term] = sum(term in self.assistant.searcher.entry_terms(e) for e in self.assistant.records)
+        return self._saying[term]
 
     def _share(self, terms: Sequence[str], entry: int) -> float:
         """idf-weighted share of the terms that the entry's text contains."""

@@ -681,3 +681,19 @@ def test_an_inspection_of_a_lorry_is_not_the_vehicle_tax(conv):
 def test_how_long_it_has_been_is_not_what_the_question_is_about(assistant):
     reading = assistant.read("项目审批拖了好久没人管 谁能帮办")
     assert reading.scope.covered and reading.result.hits[0].entry == 56, reading.scope.reason
+
+
+def test_where_with_an_er_asks_the_process(conv):
+    _, second = play(conv, "企业招了退役士兵 税费每人每年能减多少", "那上哪儿办")
+    assert "主管税务机关" in second, second
+
+
+def test_going_to_be_recognised_first_asks_whether_to_apply(conv):
+    _, second = play(conv, "招退伍兵的企业 税费能扣多少", "这个得先去人社那认定不")
+    assert "申报纳税时享受优惠" in second, second
+
+
+def test_one_word_much_of_the_guide_uses_does_not_change_the_topic(conv):
+    # 认定 is said by a quarter of the entries: it names none of them
+    _, second = play(conv, "招自主就业退役士兵抵税 企业留存啥资料备查", "还要不要先去哪儿认定一下")
+    assert "申报纳税时享受" in second, second
