@@ -146,6 +146,7 @@ def item_headings(section_text: str, item: str) -> list[str]:
 
 
 # "能享受不", "可以申请吗": whether the user qualifies — the answer says who qualifies and what they get
+_CAN_ASK = re.compile(r"(?:能|可以|能不能|可不可以)[^，。？?]{1,12}?(?:不|吗|么|嘛)[？?。！!]*$")
 _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^，。？?]{0,12}?(?:不|吗|么|没|嘛)[？?。！!]*$"
                     r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
 WHAT_YOU_GET_CHARS = 160  # the amount sentence added to a yes/no answer is short, or it is left to a follow-up
@@ -547,10 +548,13 @@ class Composer:
             return self._overview_lead(r, terms, result, numbers)
         chosen: list[Ranked] = []
         paths: set[Unit] = set()
+        # "…能提前撤下来不": whether one can is said where who may and on what conditions are
+        can = ([] if asked or not _CAN_ASK.search(question) else
+               ["conditions", "scope"] if r.has("conditions") else ["scope"])
         for f in (asked or [None]):
             if f == "contact":
                 continue
-            ranked = self.selector.rank(r, terms, [f] if f else [], result.vector, numbers, specific)
+            ranked = self.selector.rank(r, terms, [f] if f else can, result.vector, numbers, specific)
             if not ranked:
                 continue
             # The best sentence of the asked field's sections leads; the best sentence anywhere in the entry
@@ -635,6 +639,10 @@ class Composer:
             announced = self._announced(r, rk.unit)
             if announced:
                 # "将以下资料留存备查：" — the list it announces is the answer, item by item while there is room
+                # (items chosen ahead of it follow it, in their order)
+                for c in [c for c in chosen[:chosen.index(rk)] if c.unit in announced]:
+                    chosen.remove(c)
+                    size -= len(c.unit.text)
                 at, room = chosen.index(rk) + 1, size + LIST_CHARS
                 for item in announced:
                     if size + len(item.text) > room:

@@ -697,3 +697,16 @@ def test_one_word_much_of_the_guide_uses_does_not_change_the_topic(conv):
     # 认定 is said by a quarter of the entries: it names none of them
     _, second = play(conv, "招自主就业退役士兵抵税 企业留存啥资料备查", "还要不要先去哪儿认定一下")
     assert "申报纳税时享受" in second, second
+
+
+def test_whether_one_can_is_answered_by_the_conditions_in_the_order_written(conv):
+    # 市场监管 is how people say 市场监督管理; "能…不" asks on what conditions, and the list follows its opening
+    (reply,) = play(conv, "被市场监管局罚过款 网上挂着的处罚信息能提前撤掉不")
+    assert "公示期满六个月" in reply, reply
+    opening, first_item = reply.find("可以申请信用修复："), reply.find("1.已经自觉履行")
+    assert 0 <= opening < first_item, reply
+
+
+def test_not_the_market_regulator_is_another_department(assistant):
+    reading = assistant.read("罚款不是市场监管部门罚的 信用修复去哪个网站")
+    assert "其他部门作出的行政处罚" in reading.text
