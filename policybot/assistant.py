@@ -253,8 +253,8 @@ def make_speller(records: Sequence[Record], segmenter) -> Speller:
 NAMED_TIE = 0.3  # two named entries this close in score are told apart by the unit of the question's quantity
 CATEGORY_GAP = 0.6  # how far below another category's entry the best one of the category a question names may be
 NAMED_OVER_UNNAMED = 0.5  # how far below an unnamed entry a named one may be put first on a threshold it sets
-WHO_SHARE = 0.25  # … or, unnamed, holds this much more (idf-weighted) of what the message says after who they are
 WHO_GAP = 1.0  # a named entry this far behind one named as what the user's firm is, is what the question asks about
+WHO_SHARE = 0.25  # … or, unnamed, holds this much more (idf-weighted) of what the message says after who they are
 # "我们是…", "我们公司是…": what follows is who the user is
 _WHO_WE_ARE = re.compile(r"(?:我们|我|俺们|俺|咱们|咱|本公司|我们公司|我们单位|他们|他|来电人|客户)(?:公司|企业|单位|家)?(?:是|属于|算)(?:个|一家|家)?$")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
