@@ -146,6 +146,7 @@ def item_headings(section_text: str, item: str) -> list[str]:
 
 
 # "能享受不", "可以申请吗": whether the user qualifies — the answer says who qualifies and what they get
+_BOTH = re.compile(r"[^\s，,。？?]{2,}(?:和|与|及|以及|跟)[^\s，,。？?]{2,}")  # two things joined in one clause
 _CAN_ASK = re.compile(r"(?:能|可以|能不能|可不可以)[^，。？?]{1,12}?(?:不|吗|么|嘛)[？?。！!]*$")
 _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^，。？?]{0,12}?(?:不|吗|么|没|嘛)[？?。！!]*$"
                     r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
@@ -611,6 +612,14 @@ class Composer:
             spoken = self._speaking_of(specific, [rk.unit.text for rk in picks], ranked)
             if spoken is not None:
                 picks.append(spoken)
+            elif _BOTH.search(question):
+                # "成立年限和主营业务收入占比有什么要求": each of the two things joined, not only the one that leads
+                # (from anywhere in the asked field's sections: the second thing ranks below the first one's kin)
+                spoken = self._speaking_of(self._unsaid(specific, [rk.unit.text for rk in picks]),
+                                           [rk.unit.text for rk in picks],
+                                           [rk for rk in ranked if f is None or rk.unit.section.covers(f)], len(ranked))
+                if spoken is not None:
+                    picks.append(spoken)
             chosen.extend(rk for rk in picks if rk not in chosen)
         if chosen:
             # the leading list item is quoted under its headings ("四、高端人才（D类）"), unless they are quoted;
@@ -695,13 +704,20 @@ class Composer:
             nxt = self.selector.next_unit(r, nxt)
         return items
 
-    def _speaking_of(self, specific: set[str], body: Sequence[str], ranked: Sequence[Ranked]) -> Ranked | None:
+    def _unsaid(self, specific: set[str], body: Sequence[str]) -> set[str]:
+        """The question's own words that none of the chosen sentences says, nor any longer word that holds them."""
+        said = set().union(*(self.terms_of(text) for text in body)) if body else set()
+        return {t for t in specific if t not in said and not any(t in w for w in said)
+                and not any(w in t for w in said if len(w) >= 2)}
+
+    def _speaking_of(self, specific: set[str], body: Sequence[str], ranked: Sequence[Ranked],
+                     reach: int = NEAR_RANKS) -> Ranked | None:
         """When the sentences chosen for the asked field leave the question's own subject unsaid ("要不要跟企业签
         协议" answered with the amount), the best-ranked sentence that speaks of it, to follow them."""
         said = {t for t in specific if not t.isdigit()}
         if not said or any(self.terms_of(text) & said for text in body):
             return None
-        return next((rk for rk in ranked[:NEAR_RANKS] if self.terms_of(rk.unit.text) & said
+        return next((rk for rk in ranked[:reach] if self.terms_of(rk.unit.text) & said
                      and rk.unit.text not in body), None)
 
     @staticmethod

@@ -710,3 +710,8 @@ def test_whether_one_can_is_answered_by_the_conditions_in_the_order_written(conv
 def test_not_the_market_regulator_is_another_department(assistant):
     reading = assistant.read("罚款不是市场监管部门罚的 信用修复去哪个网站")
     assert "其他部门作出的行政处罚" in reading.text
+
+
+def test_two_things_joined_in_one_question_are_both_answered(conv):
+    (reply,) = play(conv, "小巨人企业 主营业务收入占比和企业成立年限都有啥要求")
+    assert "不低于70%" in reply and "企业成立3年以上" in reply, reply
