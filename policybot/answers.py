@@ -150,6 +150,7 @@ _BOTH = re.compile(r"[^\s，,。？?]{2,}(?:和|与|及|以及|跟)[^\s，,。�
 _CAN_ASK = re.compile(r"(?:能|可以|能不能|可不可以)[^，。？?]{1,12}?(?:不|吗|么|嘛)[？?。！!]*$")
 _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^，。？?]{0,12}?(?:不|吗|么|没|嘛)[？?。！!]*$"
                     r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
+MIN_CORE = 4  # a name this long at least, said in another entry, is the entry (技术交易后补助), not a common word
 WHAT_YOU_GET_CHARS = 160  # the amount sentence added to a yes/no answer is short, or it is left to a follow-up
 
 
@@ -461,6 +462,13 @@ class Composer:
             if r.contacts or _PHONE_ASKED.search(question):
                 return [], []  # (a phone asked for and none printed: the reply says so)
             asked = ["agency"]  # "找谁" and no phone printed for it: who handles it is what the guide can say
+        if asked and asked[0] == "amount" and not r.sections_of("amount"):
+            elsewhere = self._amount_elsewhere(r, question, result)
+            if elsewhere is not None:
+                # "技术交易后补助能补多少": the entry says how to apply; the rates are written under its name in
+                # another entry (第20项's （一）技术交易后补助) — quoted from there, and said so
+                other, texts = elsewhere
+                return [f"这一项没有写补助标准，指南第{other.id}项“{title_core(other.title)}”中写明：", *texts], []
         if asked and asked[0] == "amount" and _HOW_MUCH.search(question) and not r.sections_of("amount") \
                 and not any(has_shape(u.text, "amount") for u in self.selector.units(r)):
             # "崇军贷额度多少": the entry states no amount at all — say so rather than quote a neighbouring line
@@ -683,6 +691,24 @@ class Composer:
         texts = list(dict.fromkeys(f"{rk.unit.block.rstrip('：:')}：{rk.unit.text}" if rk.unit in paths
                                    else rk.unit.text for rk in chosen))
         return texts, list(dict.fromkeys(rk.unit.section for rk in chosen))
+
+    def _amount_elsewhere(self, r: Record, question: str, result: SearchResult
+                          ) -> tuple[Record, list[str]] | None:
+        """Where an entry states no amount, the amounts another entry gives under the entry's name (its sentences
+        that name it, or those of a sub-part headed by it), best first: the other entry and up to two sentences."""
+        core = title_core(r.title)
+        if len(core) < MIN_CORE:
+            return None
+        numbers = question_numbers(question)
+        for other in self.records.values():
+            if other.id == r.id:
+                continue
+            under = {u for u in self.selector.units(other) if core in u.block or core in u.text}
+            ranked = [rk for rk in self.selector.rank(other, set(result.terms), ["amount"], result.vector, numbers)
+                      if rk.unit in under and has_shape(rk.unit.text, "amount")] if under else []
+            if ranked:
+                return other, [rk.unit.text for rk in ranked[:2]]
+        return None
 
     def _announcer(self, r: Record, item: Unit) -> Unit | None:
         """The sentence announcing the list the item is in ("符合下列情形之一的：" before 1. 2. 3.), if any."""

@@ -715,3 +715,9 @@ def test_not_the_market_regulator_is_another_department(assistant):
 def test_two_things_joined_in_one_question_are_both_answered(conv):
     (reply,) = play(conv, "小巨人企业 主营业务收入占比和企业成立年限都有啥要求")
     assert "不低于70%" in reply and "企业成立3年以上" in reply, reply
+
+
+def test_an_amount_written_under_the_entry_s_name_in_another_entry_is_quoted_from_there(conv):
+    # entry 15 says how to apply for 技术交易后补助; its rates are in entry 20's （一）技术交易后补助
+    (reply,) = play(conv, "技术交易后补助能补多少钱")
+    assert "第20项" in reply and "10%" in reply and "0483-8334599" in reply, reply
