@@ -403,6 +403,12 @@ class Conversation:
             # a part too short to be in scope on its own ("新建了个屠宰场") is read with the whole question
             hits = (rd if rd.scope.covered else reading).result.hits[:3]
             candidates += [h.entry for h in hits if h.entry not in candidates]
+            named = rd.result.hits[0].entry if rd.scope.covered and rd.result.hits and rd.result.hits[0].named else None
+            if named is not None and entry is None and all(t in self._text_of(named) for t in own):
+                # a part that names its entry, which says the part's own words ("引领型的科技标杆企业…"), is about
+                # it, whatever words other entries share (not "创业担保贷款，个人…": 个人 is not in entry 22)
+                chosen.append(named)
+                continue
             if not candidates:
                 return None
             asked = [f for f in rd.fields if f in a.fields.fields][:2]
