@@ -289,6 +289,11 @@ class Conversation:
         # a name inside another one names one entry, not two
         distinct = [h for h in named if not any(h.named != n and h.named in n for n in names)]
         text = normalise_text(reading.text)
+        outside = text
+        for name in sorted({h.named for h in distinct}, key=len, reverse=True):
+            outside = outside.replace(name, "，")
+        if not _JOINED.search(outside):
+            return []  # the 和 is inside a name ("创新型中小企业和专精特新中小企业"): one entry, the other a condition
         distinct.sort(key=lambda h: text.find(h.named))  # in the order the question names them
         return [h.entry for h in distinct[:3]] if len(distinct) >= 2 else []
 

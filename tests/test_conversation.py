@@ -721,3 +721,11 @@ def test_an_amount_written_under_the_entry_s_name_in_another_entry_is_quoted_fro
     # entry 15 says how to apply for 技术交易后补助; its rates are in entry 20's （一）技术交易后补助
     (reply,) = play(conv, "技术交易后补助能补多少钱")
     assert "第20项" in reply and "10%" in reply and "0483-8334599" in reply, reply
+
+
+def test_a_joiner_inside_one_name_does_not_make_two_questions(conv):
+    # the 和 is part of entry 6's name; the other name is the user's situation, a condition of entry 6
+    first, second = play(conv, "公司上了严重违法失信名单，还能报创新型中小企业和专精特新中小企业吗",
+                         "这个找哪个单位受理")
+    assert "未列入经营异常名录和严重失信主体名单" in first and "提前移出" not in first, first
+    assert "各级工信局" in second, second
