@@ -41,13 +41,17 @@ _QUESTION_WORD = re.compile(r"多|几|什么|怎么|哪")
 _DONE_AFTER = re.compile(r"(?:都|也|已经|已)?(?:交|递|提交|报|送|准备|带|办)(?:了|完了|好了|齐了|上了)")
 
 
+_ENDING_NOT = re.compile(r"(?<=[\u4e00-\u9fff])(?<![要是可])不(?=$|[，。？！?!,；;、\s])")
+
+
 def detect_fields(text: str, fields: Fields) -> list[str]:
     """The fields a question asks for, most specific first; [] when it names none (an overview question).
 
     Cues are matched longest first and may not overlap, so 办理时限 is read as timelimit, not as the process cue
     办理 inside it.
     """
-    q = colloquial(normalise_text(text))
+    # "要申请不", "得本人去不": a yes/no question ending in 不 asks as one ending in 吗 does
+    q = _ENDING_NOT.sub("吗", colloquial(normalise_text(text)))
     for word in fields.not_cues:  # 新材料 is a trade, not 材料 to hand in
         q = q.replace(word, "＿" * len(word))
     cues = sorted(

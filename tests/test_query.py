@@ -102,3 +102,12 @@ def test_a_standard_to_be_recognised_is_a_condition():
     fields = load_fields()
     assert detect_fields("高新技术企业的认定标准是啥", fields)[0] == "conditions"
     assert detect_fields("奖励标准是多少", fields)[0] == "amount"
+
+
+@pytest.mark.parametrize("question, field", [("这个需要申报不", "process"), ("要申请不？", "process")])
+def test_a_question_ending_in_bu_asks_as_one_ending_in_ma(question, field):
+    assert detect_fields(question, FIELDS)[:1] == [field]
+
+
+def test_yao_bu_and_shi_bu_are_not_question_endings():
+    assert detect_fields("要不", FIELDS) == []
