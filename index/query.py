@@ -41,7 +41,7 @@ _QUESTION_WORD = re.compile(r"多|几|什么|怎么|哪")
 _DONE_AFTER = re.compile(r"(?:都|也|已经|已)?(?:交|递|提交|报|送|准备|带|办)(?:了|完了|好了|齐了|上了)")
 
 
-_ENDING_NOT = re.compile(r"(?<=[\u4e00-\u9fff])(?<![要是可])不(?=$|[，。？！?!,；;、\s])")
+_CLAUSE_END = re.compile(r"$|[，。？！?!,；;、\s]")
 
 
 def detect_fields(text: str, fields: Fields) -> list[str]:
@@ -50,20 +50,21 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
     Cues are matched longest first and may not overlap, so 办理时限 is read as timelimit, not as the process cue
     办理 inside it.
     """
-    # "要申请不", "得本人去不": a yes/no question ending in 不 asks as one ending in 吗 does
-    q = _ENDING_NOT.sub("吗", colloquial(normalise_text(text)))
+    q = colloquial(normalise_text(text))
     for word in fields.not_cues:  # 新材料 is a trade, not 材料 to hand in
         q = q.replace(word, "＿" * len(word))
-    cues = sorted(
-        [*((cue, (key,)) for key, f in fields.fields.items() for cue in f.cues),
-         *fields.double_cues.items()], key=lambda c: -len(c[0])
-    )
+    written = [*((cue, (key,)) for key, f in fields.fields.items() for cue in f.cues), *fields.double_cues.items()]
+    # "要申请不", "能免不": a yes/no question ending in 不 asks what the one ending in 吗 asks
+    ending = {cue[:-1] + "不": keys for cue, keys in written if cue.endswith("吗")}
+    for cue, _ in written:
+        ending.pop(cue, None)
+    cues = sorted([*written, *ending.items()], key=lambda c: -len(c[0]))
     taken = [False] * len(q)
     found: list[FieldCue] = []
     for cue, keys in cues:
         for start in occurrences(q, cue):
             end = start + len(cue)
-            if any(taken[start:end]):
+            if any(taken[start:end]) or cue in ending and not _CLAUSE_END.match(q[end:]):
                 continue
             if (_DONE.search(q[:start]) and not _QUESTION_WORD.match(cue)) or _DONE_AFTER.match(q[end:]):
                 continue  # "交了材料，审核要几天": what was done already is not what is asked
