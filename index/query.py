@@ -41,6 +41,7 @@ _QUESTION_WORD = re.compile(r"多|几|什么|怎么|哪")
 _DONE_AFTER = re.compile(r"(?:都|也|已经|已)?(?:交|递|提交|报|送|准备|带|办)(?:了|完了|好了|齐了|上了)")
 
 
+_HANDING_IN = re.compile(r"(?:递|交|报|送|提交|报送|上交)(?:申报|申请)?(?:材料|资料)|(?:材料|资料)(?:递|交|报|送|提交|报送)(?:到|给)")
 _CLAUSE_END = re.compile(r"$|[，。？！?!,；;、\s]")
 
 
@@ -73,6 +74,11 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
             found.append(FieldCue(keys, cue, start))
     if not found:
         return []
+    if any(set(c.fields) & {"agency", "process"} for c in found):
+        # "先找哪个部门递材料", "材料交到哪": where the materials go is asked, not what they are
+        handed = [m.span() for m in _HANDING_IN.finditer(q)]
+        found = [c for c in found if c.fields != ("materials",)
+                 or not any(a <= c.start < b for a, b in handed)] or found
     # Rank: longest cue first (most specific wording), then the field priority.
     found.sort(key=lambda c: (-len(c.cue), _PRIORITY.index(c.fields[0]) if c.fields[0] in _PRIORITY else 99))
     return list(dict.fromkeys(f for c in found for f in c.fields))

@@ -150,6 +150,7 @@ _BOTH = re.compile(r"[^\s，,。？?]{2,}(?:和|与|及|以及|跟)[^\s，,。�
 _CAN_ASK = re.compile(r"(?:能|可以|能不能|可不可以)[^，。？?]{1,12}?(?:不|吗|么|嘛)[？?。！!]*$")
 _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^，。？?]{0,12}?(?:不|吗|么|没|嘛)[？?。！!]*$"
                     r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
+_HAND_IN_TO = re.compile(r"向[^，。；：]{2,24}?(?:提出|提交|报送|递交|申请|申报)")  # "向所在旗区工信局提出申请"
 MIN_CORE = 4  # a name this long at least, said in another entry, is the entry (技术交易后补助), not a common word
 WHAT_YOU_GET_CHARS = 160  # the amount sentence added to a yes/no answer is short, or it is left to a follow-up
 
@@ -543,6 +544,13 @@ class Composer:
                     if given is not None:
                         body.append(given.unit.text)
                         sections = [*sections, given.unit.section]
+                if asked[0] == "agency" and "process" not in asked:
+                    # "先找哪个部门递材料": where the application is handed in, as the procedure says it
+                    handed = next((u for u in self.selector.units(r) if u.section.covers("process")
+                                   and u.section not in sections and _HAND_IN_TO.search(u.text)), None)
+                    if handed is not None:
+                        body.append(handed.text)
+                        sections = [*sections, handed.section]
                 if asked[0] == "deadline":
                     # Dates written into other sections (次年1月30日前将申报材料报送 …) answer it too.
                     dated = [rk for rk in self.selector.rank(r, set(result.terms), ["deadline"], result.vector)

@@ -729,3 +729,9 @@ def test_a_joiner_inside_one_name_does_not_make_two_questions(conv):
                          "这个找哪个单位受理")
     assert "未列入经营异常名录和严重失信主体名单" in first and "提前移出" not in first, first
     assert "各级工信局" in second, second
+
+
+def test_which_office_takes_the_papers_is_answered_with_where_they_are_handed_in(conv):
+    # handing the materials in asks where, not what; the procedure names the office that takes them first
+    _, second = play(conv, "专精特新中小企业想申请", "申报材料递给哪个单位")
+    assert "旗区工信局" in second and "申报材料：" not in second, second

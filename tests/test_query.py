@@ -111,3 +111,8 @@ def test_a_question_ending_in_bu_asks_as_one_ending_in_ma(question, field):
 
 def test_yao_bu_and_shi_bu_are_not_question_endings():
     assert detect_fields("要不", FIELDS) == []
+
+
+@pytest.mark.parametrize("question", ["材料递到哪个部门", "资料交给哪个单位"])
+def test_where_the_materials_go_asks_the_office_not_the_list(question):
+    assert detect_fields(question, FIELDS) == ["agency"]
