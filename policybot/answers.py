@@ -151,6 +151,8 @@ _CAN_ASK = re.compile(r"(?:能|可以|能不能|可不可以)[^，。？?]{1,12}
 _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^，。？?]{0,12}?(?:不|吗|么|没|嘛)[？?。！!]*$"
                     r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
 _HAND_IN_TO = re.compile(r"向[^，。；：]{2,24}?(?:提出|提交|报送|递交|申请|申报)")  # "向所在旗区工信局提出申请"
+_WHERE = re.compile(r"(?:去|在|到|上)哪|哪里|哪儿")  # asking where a thing is done
+SHORT_AGENCY = 40  # an office named this briefly heads the answer to where a thing is done
 MIN_CORE = 4  # a name this long at least, said in another entry, is the entry (技术交易后补助), not a common word
 WHAT_YOU_GET_CHARS = 160  # the amount sentence added to a yes/no answer is short, or it is left to a follow-up
 
@@ -455,6 +457,16 @@ class Composer:
                          if rk.unit.section.covers("amount") and has_shape(rk.unit.text, "amount")), None)
             if gets is not None and len(gets.text) <= WHAT_YOU_GET_CHARS and gets.text not in texts:
                 texts, sections = [*texts, gets.text], list(dict.fromkeys([*sections, gets.section]))
+        if texts and r.kind == "service" and asked and asked[0] == "process" and _WHERE.search(question):
+            # "水权贷在哪办": the office that takes it, then the step that hands the application in to it
+            office = [s for s in r.sections_of("agency") if len(s.text) <= SHORT_AGENCY and s not in sections]
+            if office and not any(office[0].text in t for t in texts):
+                texts, sections = [f"{self._heading(office[0])}：{office[0].text}", *texts], [office[0], *sections]
+            if not any(_HAND_IN_TO.search(t) for t in texts):
+                handed = next((u for u in self.selector.units(r) if u.section.covers("process")
+                               and _HAND_IN_TO.search(u.text)), None)
+                if handed is not None and len(handed.text) <= LEAD_CHARS:
+                    texts, sections = [*texts[:1], handed.text, *texts[1:]], list(dict.fromkeys([*sections, handed.section]))
         return texts, sections
 
     def _lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
@@ -651,7 +663,9 @@ class Composer:
                               or set(all_heads) <= set(quoted_heads)):
                     headed.append(rk)
                     continue
-                heads = [h for h in all_heads if h not in quoted_heads and all(c.unit.text != h for c in chosen)]
+                # (a path quoted under its sub-part's heading has that heading already)
+                heads = [h for h in all_heads if h not in quoted_heads and all(c.unit.text != h for c in chosen)
+                         and not (rk.unit in paths and h.rstrip("：:") == rk.unit.block.rstrip("：:"))]
                 headed.extend(Ranked(units.get((rk.unit.section, h)) or Unit(h, rk.unit.section, -1), rk.score)
                               for h in heads)
                 quoted_heads.extend(heads)

@@ -735,3 +735,10 @@ def test_which_office_takes_the_papers_is_answered_with_where_they_are_handed_in
     # handing the materials in asks where, not what; the procedure names the office that takes them first
     _, second = play(conv, "专精特新中小企业想申请", "申报材料递给哪个单位")
     assert "旗区工信局" in second and "申报材料：" not in second, second
+
+
+def test_where_to_apply_names_the_office_and_the_step_that_hands_the_application_in(conv):
+    (reply,) = play(conv, "想弄个水权质押贷款，上哪儿申请")
+    assert "阿拉善盟水务局" in reply and "提交“水权贷”申请" in reply, reply
+    # a path quoted under its sub-part's heading does not repeat the heading on a line of its own
+    assert not any(line and reply.count(line + "：") for line in reply.split("\n")), reply
