@@ -709,8 +709,13 @@ class Conversation:
         title = self.assistant.composer.terms_of(record.title)
         parts = self.assistant.composer.selector.block_words(record)
         names = self._names[answer.policy]
-        terms = self.assistant.index.segmenter.words(answer.question)  # (whole words, not their parts)
+        seg = self.assistant.index.segmenter
         known = self.assistant.searcher.known_terms
+        # (whole words, not their parts; but a word the guide lacks stands for the guide's word it opens with:
+        # 食品类 for 食品)
+        terms = [next((p for p in sorted(seg.terms(w), key=len, reverse=True)
+                       if len(p) >= 2 and p != w and w.startswith(p) and p in known), w)
+                 if w not in known else w for w in seg.words(answer.question)]
         # a document's aliases name its parts (个人创业担保贷款 is one of 53's), whatever characters they hold
         part_names = [t for t in terms if record.kind == "document" and t in names and t not in title]
         return list(dict.fromkeys([*part_names, *(

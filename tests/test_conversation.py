@@ -742,3 +742,9 @@ def test_where_to_apply_names_the_office_and_the_step_that_hands_the_application
     assert "阿拉善盟水务局" in reply and "提交“水权贷”申请" in reply, reply
     # a path quoted under its sub-part's heading does not repeat the heading on a line of its own
     assert not any(line and reply.count(line + "：") for line in reply.split("\n")), reply
+
+
+def test_a_word_the_guide_lacks_is_remembered_as_the_guide_word_it_opens_with(conv):
+    # 食品类 is not a guide word; 食品 is, and "其他类的呢" asks the same of the other penalties
+    _, second = play(conv, "处罚公示 食品类满多长时间能修复", "其他类的呢")
+    assert "六个月" in second, second
