@@ -748,3 +748,8 @@ def test_a_word_the_guide_lacks_is_remembered_as_the_guide_word_it_opens_with(co
     # 食品类 is not a guide word; 食品 is, and "其他类的呢" asks the same of the other penalties
     _, second = play(conv, "处罚公示 食品类满多长时间能修复", "其他类的呢")
     assert "六个月" in second, second
+
+
+def test_newly_registered_asks_about_the_founding_age_condition(conv):
+    (reply,) = play(conv, "公司新注册的 能申请小巨人企业吗")
+    assert "企业成立3年以上" in reply, reply
