@@ -753,3 +753,9 @@ def test_a_word_the_guide_lacks_is_remembered_as_the_guide_word_it_opens_with(co
 def test_newly_registered_asks_about_the_founding_age_condition(conv):
     (reply,) = play(conv, "公司新注册的 能申请小巨人企业吗")
     assert "企业成立3年以上" in reply, reply
+
+
+def test_going_in_person_is_answered_by_what_a_proxy_brings(conv):
+    # 亲自去 is what the guide writes as 委托办理: the power of attorney a proxy hands in
+    _, second = play(conv, "企业被列入经营异常名录了怎么移出", "得法人亲自去吗")
+    assert "授权委托书" in second, second
