@@ -116,3 +116,8 @@ def test_yao_bu_and_shi_bu_are_not_question_endings():
 @pytest.mark.parametrize("question", ["材料递到哪个部门", "资料交给哪个单位"])
 def test_where_the_materials_go_asks_the_office_not_the_list(question):
     assert detect_fields(question, FIELDS) == ["agency"]
+
+
+@pytest.mark.parametrize("question", ["入驻以后能待几年", "这个贷款能用多久"])
+def test_how_long_one_may_stay_or_use_asks_the_benefit_not_the_processing_time(question):
+    assert detect_fields(question, FIELDS)[:1] == ["amount"]
