@@ -104,7 +104,8 @@ def test_a_standard_to_be_recognised_is_a_condition():
     assert detect_fields("奖励标准是多少", fields)[0] == "amount"
 
 
-@pytest.mark.parametrize("question, field", [("这个需要申报不", "process"), ("要申请不？", "process")])
+@pytest.mark.parametrize("question, field", [("这个需要申报不", "process"), ("要申请不？", "process"),
+                                            ("还得另外报吗", "process")])
 def test_a_question_ending_in_bu_asks_as_one_ending_in_ma(question, field):
     assert detect_fields(question, FIELDS)[:1] == [field]
 
