@@ -152,7 +152,8 @@ _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^�
                     r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
 _HAND_IN_TO = re.compile(r"向[^，。；：]{2,24}?(?:提出|提交|报送|递交|申请|申报)")  # "向所在旗区工信局提出申请"
 _WHERE = re.compile(r"(?:去|在|到|上)哪|哪里|哪儿")  # asking where a thing is done
-SHORT_AGENCY = 40  # an office named this briefly heads the answer to where a thing is done
+SHORT_AGENCY = 40
+SHORT_SCOPE = 160  # who an entry is for, stated this briefly, heads the answer to whether one can apply  # an office named this briefly heads the answer to where a thing is done
 MIN_CORE = 4  # a name this long at least, said in another entry, is the entry (技术交易后补助), not a common word
 WHAT_YOU_GET_CHARS = 160  # the amount sentence added to a yes/no answer is short, or it is left to a follow-up
 
@@ -457,6 +458,12 @@ class Composer:
                          if rk.unit.section.covers("amount") and has_shape(rk.unit.text, "amount")), None)
             if gets is not None and len(gets.text) <= WHAT_YOU_GET_CHARS and gets.text not in texts:
                 texts, sections = [*texts, gets.text], list(dict.fromkeys([*sections, gets.section]))
+        if texts and r.kind == "service" and asked and asked[0] == "conditions" and _CAN_I.search(question):
+            # "我们开饭店的，能报创新型中小企业吗": who it is for comes before what they must meet
+            who = [s for s in r.sections_of("scope") if len(s.text) <= SHORT_SCOPE and s not in sections
+                   and not s.covers("conditions")]
+            if who and not any(who[0].text in t for t in texts):
+                texts, sections = [f"{self._heading(who[0])}：{who[0].text}", *texts], [who[0], *sections]
         if texts and r.kind == "service" and asked and asked[0] == "process" and _WHERE.search(question):
             # "水权贷在哪办": the office that takes it, then the step that hands the application in to it
             office = [s for s in r.sections_of("agency") if len(s.text) <= SHORT_AGENCY and s not in sections]

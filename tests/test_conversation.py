@@ -759,3 +759,9 @@ def test_going_in_person_is_answered_by_what_a_proxy_brings(conv):
     # 亲自去 is what the guide writes as 委托办理: the power of attorney a proxy hands in
     _, second = play(conv, "企业被列入经营异常名录了怎么移出", "得法人亲自去吗")
     assert "授权委托书" in second, second
+
+
+def test_whether_one_can_apply_leads_with_who_the_entry_is_for(conv):
+    # a shop is asking whether its kind of business may apply at all: who the entry is for comes first
+    (reply,) = play(conv, "开超市的小公司，能报专精特新中小企业吗")
+    assert reply.find("工业企业") >= 0 and reply.find("工业企业") < reply.find("1."), reply
