@@ -12,13 +12,15 @@ from rasa_sdk.forms import FormValidationAction
 
 from knowledge.vocab import facts as load_facts
 from knowledge.vocab import form_facts
+from policybot.conversation import Reply
 from policybot.profile import UNKNOWN, mentions, merge, the_rest_unknown, valid_value
 
 from .safety import SafeAction
 from .service import conversation
 from .state import QUESTION_INTENTS, fact_events, intent_of, slot_events, state_of, text_of, utter
 
-FORM_FACTS = tuple(form_facts(load_facts()))  # knowledge/facts.yml: the facts the profile questions ask
+FORM_FACTS = tuple(form_facts(load_facts()))
+TOLD_MUCH = 3  # facts in one message that make the next question come with what fits already  # knowledge/facts.yml: the facts the profile questions ask
 
 
 def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any]:
@@ -127,7 +129,15 @@ class AskFact(SafeAction):
     fact = ""
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        utter(dispatcher, conversation().ask_fact(self.fact, tracker.get_slot("entity_type")))
+        conv = conversation()
+        question = conv.ask_fact(self.fact, tracker.get_slot("entity_type"))
+        told = [v for v in facts_from_message(tracker, None).values() if v != UNKNOWN]
+        if len(told) >= TOLD_MUCH:
+            # a message that told much at once sees what fits already; the questions then go on
+            fits = conv.interim(state_of(tracker).profile)
+            if fits:
+                question = Reply(f"{fits}\n{question.text}", question.buttons)
+        utter(dispatcher, question)
         return []
 
 

@@ -829,6 +829,15 @@ class Conversation:
         buttons.append({"title": "不清楚", "payload": "不清楚"})
         return Reply(text, buttons)
 
+    def interim(self, profile: dict[str, Any]) -> str | None:
+        """After a message that told much at once ("额济纳旗的小型制造企业，招了3个应届生，没报年报…"): what fits
+        already, in one line each, before the questions go on; None when nothing fits yet."""
+        matches = match_profile(list(self.assistant.records.values()), profile).matches[:MAX_MATCHES_SHOWN]
+        if not matches:
+            return None
+        lines = [f"· 第{m.policy}项 {short_name(self.assistant.records[m.policy])}" for m in matches]
+        return "按您已说的情况，目前看这些政策可能适合：\n" + "\n".join(lines) + "\n再确认几个情况，结果会更准："
+
     def match(self, profile: dict[str, Any], stopped: bool = False) -> Reply:
         known_facts = [describe(k, v) for k, v in profile.items() if known(v) and k in self.facts]
         if stopped and not known_facts:

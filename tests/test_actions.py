@@ -264,3 +264,27 @@ async def test_the_nlu_s_other_sector_in_the_rest_unknown_is_not_taken():
     _, slots, _ = await act(ActionMatchPolicies(), saying(
         "match_stopped.json", text, "stop", entities=[{"entity": "sector", "value": "其他", "start": at, "end": at + 2}]))
     assert "sector" not in slots and slots.get("is_veteran") is False
+
+
+def _asked_after(text: str, slots: dict, fact: str) -> Tracker:
+    """The tracker when the form asks `fact` after a message that filled `slots`."""
+    base = json.loads((TRACKERS / "form_several_facts.json").read_text(encoding="utf-8"))
+    base["slots"].update(slots, requested_slot=fact)
+    base["latest_message"] = {"text": text, "intent": {"name": "inform", "confidence": 0.95}, "entities": []}
+    return Tracker.from_dict(base)
+
+
+async def test_a_message_that_tells_much_sees_what_fits_before_the_next_question():
+    from actions.profile import AskFact_is_veteran
+    told = {"entity_type": "企业", "enterprise_size": "小型", "sector": "工业制造", "hires": ["高校毕业生"],
+            "region": "额济纳旗"}
+    dispatcher = CollectingDispatcher()
+    await AskFact_is_veteran().run(dispatcher, _asked_after("额济纳旗的小型加工厂，今年招了3个应届大学生", told,
+                                                            "is_veteran"), DOMAIN)
+    text = dispatcher.messages[0]["text"]
+    assert "扩岗补助" in text and text.index("扩岗补助") < text.index("退役军人"), text
+    # one fact told: only the question
+    dispatcher = CollectingDispatcher()
+    await AskFact_is_veteran().run(dispatcher, _asked_after("小型企业", {"enterprise_size": "小型"}, "is_veteran"),
+                                   DOMAIN)
+    assert "可能适合" not in dispatcher.messages[0]["text"]
