@@ -53,7 +53,7 @@ _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 # "个体户呢 也这么快吗", "那省级的专精特新呢，有啥条件": the last question again, about another thing
 _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,12}呢(?:[？?。！!，,\s]|$)")
 # "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
-_ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样)")
+_ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样|是|进|被|上了|列)")
 # "个人的呢", "那省级的呢": the thing that changes
 _CHANGED = re.compile(r"^(?:那|那么|那要是|要是)?([^，,？?。\s的]{2,12}?)的?呢")
 _THEN = re.compile(r"^(?:那|那么|那要是|那如果)")

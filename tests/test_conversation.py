@@ -765,3 +765,9 @@ def test_whether_one_can_apply_leads_with_who_the_entry_is_for(conv):
     # a shop is asking whether its kind of business may apply at all: who the entry is for comes first
     (reply,) = play(conv, "开超市的小公司，能报专精特新中小企业吗")
     assert reply.find("工业企业") >= 0 and reply.find("工业企业") < reply.find("1."), reply
+
+
+def test_someone_else_in_the_same_situation_is_the_same_question_about_their_kind_of_business(conv):
+    # 老公 says whose case it is, not what about; "也进去了" keeps the frame: the 个体工商户 version
+    _, second = play(conv, "企业被列入经营异常名录了咋办", "我老公的个体户也进去了 得准备啥")
+    assert "个体工商户移出经营异常名录" in second and "指南未涉及" not in second, second
