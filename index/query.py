@@ -86,6 +86,8 @@ def detect_fields(text: str, fields: Fields) -> list[str]:
 
 # Colloquial spellings of question words, read as the standard ones before field cues are matched.
 _COLLOQUIAL = (("咋", "怎么"), ("啥", "什么"), ("木有", "没有"), ("多会儿", "什么时候"), ("哪儿", "哪"), ("上哪", "去哪"),
+               # "在哪里可以申请": where, and the 可以 of it asks nothing about who may
+               ("哪里可以", "哪里"), ("哪可以", "哪"), ("哪里能", "哪里"),
                # the 标准 one must meet is a condition, not the 补贴标准 of an amount
                ("认定标准", "认定条件"), ("评定标准", "评定条件"), ("划型标准", "划型条件"), ("界定标准", "界定条件"),
                # going through the 手续 is the procedure; the 手续 one must have is a condition

@@ -105,7 +105,8 @@ def test_a_standard_to_be_recognised_is_a_condition():
 
 
 @pytest.mark.parametrize("question, field", [("这个需要申报不", "process"), ("要申请不？", "process"),
-                                            ("还得另外报吗", "process")])
+                                            ("还得另外报吗", "process"), ("材料找谁交", "agency"),
+                                            ("哪里可以办这个", "process")])
 def test_a_question_ending_in_bu_asks_as_one_ending_in_ma(question, field):
     assert detect_fields(question, FIELDS)[:1] == [field]
 
