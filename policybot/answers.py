@@ -470,10 +470,10 @@ class Composer:
             if office and not any(office[0].text in t for t in texts):
                 texts, sections = [f"{self._heading(office[0])}：{office[0].text}", *texts], [office[0], *sections]
             if not any(_HAND_IN_TO.search(t) for t in texts):
-                handed = next((u for u in self.selector.units(r) if u.section.covers("process")
-                               and _HAND_IN_TO.search(u.text)), None)
-                if handed is not None and len(handed.text) <= LEAD_CHARS:
-                    texts, sections = [*texts[:1], handed.text, *texts[1:]], list(dict.fromkeys([*sections, handed.section]))
+                handed = self._handing_in(r, ())
+                if handed is not None and len(handed[0].text) <= LEAD_CHARS:
+                    texts = [*texts[:1], *(u.text for u in handed), *texts[1:]]
+                    sections = list(dict.fromkeys([*sections, handed[0].section]))
         return texts, sections
 
     def _lead(self, r: Record, question: str, result: SearchResult, asked: Sequence[str]
@@ -565,11 +565,10 @@ class Composer:
                         sections = [*sections, given.unit.section]
                 if asked[0] == "agency" and "process" not in asked:
                     # "先找哪个部门递材料": where the application is handed in, as the procedure says it
-                    handed = next((u for u in self.selector.units(r) if u.section.covers("process")
-                                   and u.section not in sections and _HAND_IN_TO.search(u.text)), None)
+                    handed = self._handing_in(r, [s for s in sections if not s.covers("process")])
                     if handed is not None:
-                        body.append(handed.text)
-                        sections = [*sections, handed.section]
+                        body.extend(u.text for u in handed if u.text not in body)
+                        sections = list(dict.fromkeys([*sections, handed[0].section]))
                 if asked[0] == "deadline":
                     # Dates written into other sections (次年1月30日前将申报材料报送 …) answer it too.
                     dated = [rk for rk in self.selector.rank(r, set(result.terms), ["deadline"], result.vector)
@@ -747,6 +746,21 @@ class Composer:
         while unit is not None and list_level(unit.text) == level:
             unit = self.selector.previous_unit(r, unit)
         return unit if unit is not None and unit.text.endswith(("：", ":")) else None
+
+    def _handing_in(self, r: Record, exclude: Sequence[Section]) -> list[Unit] | None:
+        """The procedure's sentence that says to whom the application goes ("持下列材料向县以上人力资源社会保障部门
+        递交申请："), with the list it announces while there is room; None when the procedure says no such thing."""
+        handed = next((u for u in self.selector.units(r) if u.section.covers("process")
+                       and u.section not in exclude and _HAND_IN_TO.search(u.text)), None)
+        if handed is None:
+            return None
+        out, size = [handed], 0
+        for item in self._announced(r, handed):
+            if size + len(item.text) > LIST_CHARS:
+                break
+            out.append(item)
+            size += len(item.text)
+        return out
 
     def _announced(self, r: Record, unit: Unit) -> list[Unit]:
         """The list a sentence ending in a colon announces ("符合下列情形之一的：" → 1. 2. 3.), else []."""

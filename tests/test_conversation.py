@@ -771,3 +771,8 @@ def test_someone_else_in_the_same_situation_is_the_same_question_about_their_kin
     # 老公 says whose case it is, not what about; "也进去了" keeps the frame: the 个体工商户 version
     _, second = play(conv, "企业被列入经营异常名录了咋办", "我老公的个体户也进去了 得准备啥")
     assert "个体工商户移出经营异常名录" in second and "指南未涉及" not in second, second
+
+
+def test_the_office_the_application_goes_to_comes_with_the_papers_it_takes(conv):
+    _, second = play(conv, "企业招脱贫人口能减多少税", "这个要向哪个单位申请")
+    assert "县以上人力资源社会保障部门" in second and "劳动合同（副本）" in second, second
