@@ -345,7 +345,12 @@ class Conversation:
             hits = reading.result.hits
             named = [h for h in hits if h.named]
             topic = set(self.content(reading))
-            if named:
+            if named and out and named[0].named in self._text_of(out[-1][1]) \
+                    and set(reading.fields) <= {"scope", "conditions"}:
+                # "那专精特新中小企业呢，被列进经营异常名录了，能申请吗": a name the entry before says itself, asked
+                # whether one may apply, is a condition of that entry
+                out.append((reading, out[-1][1]))
+            elif named:
                 out.append((reading, named[0].entry))
             elif out and self._share(sorted(topic), out[-1][1]) >= FOLLOW_SHARE:
                 out.append((reading, out[-1][1]))  # "…历史遗留问题 多久能办完 小微企业收费不": still that entry's words

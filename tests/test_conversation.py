@@ -776,3 +776,8 @@ def test_someone_else_in_the_same_situation_is_the_same_question_about_their_kin
 def test_the_office_the_application_goes_to_comes_with_the_papers_it_takes(conv):
     _, second = play(conv, "企业招脱贫人口能减多少税", "这个要向哪个单位申请")
     assert "县以上人力资源社会保障部门" in second and "劳动合同（副本）" in second, second
+
+
+def test_a_name_the_entry_before_says_itself_is_a_condition_of_it_not_a_second_question(conv):
+    _, second = play(conv, "高新技术企业有啥奖励", "那科技型中小企业呢，要是被列入经营异常名录了，还能评吗")
+    assert "未列入经营异常名录" in second and "第43项" not in second, second
