@@ -512,6 +512,8 @@ class Conversation:
         if any(w in reading.text for w in self.dialogue.aside) and (
                 reading.scope.unknown_words or self._share(content, current) < FOLLOW_SHARE):
             return None  # "对了 注册个网店多久能下来" — but "对了 移出来要几天" is still about the entry
+        if self._within_named_part(content, state):
+            return current  # "贷款期限最长多久" after 个人创业担保贷款 in entry 53: that part says it
         top = hits[0]
         if top.entry == current or states_same_quantity(reading.question, text_here):
             return current  # … or "要是雇了3个人呢" where the entry under discussion says 带动就业3人以上
@@ -543,6 +545,16 @@ class Conversation:
         if elliptic:
             return self._same_frame(reading, current, content)
         return self._holding_most(hits, content, have_top)
+
+    def _within_named_part(self, content: Sequence[str], state: State) -> bool:
+        """A policy document's part the last question named (个人创业担保贷款 in entry 53) holds every word of the
+        message: a follow-up about that part, however well another entry matches the message's common words."""
+        record = self.assistant.records[state.policy]
+        named = [w for w in (state.subject or "").split(",") if w in self._names.get(state.policy, ())]
+        if record.kind != "document" or not named or not content:
+            return False
+        parts = [t for t in (normalise_text(s.text) for s in record.sections) if any(w in t for w in named)]
+        return bool(parts) and all(any(t in part for part in parts) for t in content)
 
     def _holding_most(self, hits, content: Sequence[str], have_top: float) -> int | None:
         """Leaving the entry under discussion: the entry near the top that holds clearly more of the message's

@@ -781,3 +781,9 @@ def test_the_office_the_application_goes_to_comes_with_the_papers_it_takes(conv)
 def test_a_name_the_entry_before_says_itself_is_a_condition_of_it_not_a_second_question(conv):
     _, second = play(conv, "高新技术企业有啥奖励", "那科技型中小企业呢，要是被列入经营异常名录了，还能评吗")
     assert "未列入经营异常名录" in second and "第43项" not in second, second
+
+
+def test_a_follow_up_within_the_named_part_of_a_policy_document_stays_there(conv):
+    # a bank loan entry matches 贷款/期限 better, but the part of entry 53 the user named says it all
+    _, second = play(conv, "个人创业担保贷款最高能贷多少", "那期限最长多长，可以贷几回")
+    assert "个人创业担保贷款期限最长不超过3年" in second, second
