@@ -787,3 +787,9 @@ def test_a_follow_up_within_the_named_part_of_a_policy_document_stays_there(conv
     # a bank loan entry matches 贷款/期限 better, but the part of entry 53 the user named says it all
     _, second = play(conv, "个人创业担保贷款最高能贷多少", "那期限最长多长，可以贷几回")
     assert "个人创业担保贷款期限最长不超过3年" in second, second
+
+
+@pytest.mark.parametrize("aside", ["对了 个税APP上申请退税咋操作", "另外我个人征信上有条逾期 咋处理"])
+def test_a_person_s_own_tax_refund_or_credit_report_is_not_covered(conv, aside):
+    _, reply = play(conv, "企业所得税小型微利企业咋优惠", aside)
+    assert "没有涉及" in reply and "0483" not in reply, reply
