@@ -102,6 +102,14 @@ def colloquial(text: str) -> str:
     return text
 
 
+_COUNTED_PEOPLE = re.compile(r"(?<=[\d一二两三四五六七八九十几百千万])个人")
+
+
+def counted_people(text: str) -> str:
+    """"我们就8个人": a count of people, not 个人 (an individual) — written "8人" before segmenting."""
+    return _COUNTED_PEOPLE.sub("人", text)
+
+
 def with_context_words(text: str, context: Sequence[ContextWord]) -> str:
     """The question with the guide's words written after a word that stands for them in this context: "被税务局罚了"
     → "被税务局（其他部门作出的行政处罚）罚了" (synonyms.yml, in_context)."""

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Sequence
 
-from index.query import detect_fields, detect_region, with_context_words
+from index.query import counted_people, detect_fields, detect_region, with_context_words
 from index.segment import normalise_text
 from index.search import MODES, SearchResult, Weights
 from index.spelling import GeneralCounts, Speller, guide_vocabulary
@@ -111,7 +111,7 @@ class Assistant:
         if mode not in MODES:
             raise InvalidInput(f"mode must be one of {MODES}")
         text = corrected if corrected is not None else self.correct(question)
-        text = with_context_words(text, self.context_words)
+        text = with_context_words(counted_people(text), self.context_words)
         understood = self.understand(text)
         wanted = list(fields) if fields is not None else understood.fields
         result = self._by_quantity(text, self.searcher.search(text, fields=wanted, mode=mode, k=len(self.records)))

@@ -62,6 +62,7 @@ SUBJECT_WORDS = 6  # the last question's own words kept for an elliptic follow-u
 OPENING_CHARS = 6  # "那" and a name starting this near the opening of a message is what the message turns to
 _NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")  # "不是小微的呢": the other case
 _APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?"  # "能申请专精特新中小企业吗": what is applied for
+_HOW_ONE_IS = r"(?:咋|怎么|如何|怎样)(?:认定|评定|划分|界定)"  # "小型微利企业咋认定": what makes one is asked
 _NUMERIC = re.compile(r"^[\d.%]+(?:个)?[年月日天万亿元吨亩只人名件项次号%]*$")  # a number, or a quantity ("2年")
 _CLAUSE_END = re.compile(r"[，,；;。！!？?\s]+")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
@@ -484,6 +485,7 @@ class Conversation:
                 meets = states_same_quantity(reading.question, self._text_of(hit.entry)) \
                     and not states_same_quantity(reading.question, text_here)
                 return bool(asks_again(reading.question) or re.search(_APPLY_FOR + re.escape(name), text)
+                            or re.search(re.escape(name) + _HOW_ONE_IS, text)
                             or turned or meets
                             or beyond_eligibility and (text.startswith(name) or hit.score - here_score >= NAMED_LEAD))
             # "那专精特新中小企业，被列入经营异常名录了还能报不": of two names, the one whose entry mentions the

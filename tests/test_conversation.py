@@ -793,3 +793,9 @@ def test_a_follow_up_within_the_named_part_of_a_policy_document_stays_there(conv
 def test_a_person_s_own_tax_refund_or_credit_report_is_not_covered(conv, aside):
     _, reply = play(conv, "企业所得税小型微利企业咋优惠", aside)
     assert "没有涉及" in reply and "0483" not in reply, reply
+
+
+def test_how_a_named_thing_is_recognised_turns_to_it(conv):
+    # entry 53 mentions 小型微利企业 among many things; asking how one is recognised is about entry 29
+    _, second = play(conv, "个转企有啥补助", "升级成企业以后 小型微利企业怎么认定 我们一共12个人")
+    assert "资产总额不超过5000万元" in second, second

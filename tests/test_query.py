@@ -123,3 +123,13 @@ def test_where_the_materials_go_asks_the_office_not_the_list(question):
 @pytest.mark.parametrize("question", ["入驻以后能待几年", "这个贷款能用多久"])
 def test_how_long_one_may_stay_or_use_asks_the_benefit_not_the_processing_time(question):
     assert detect_fields(question, FIELDS)[:1] == ["amount"]
+
+
+def test_a_count_of_people_is_not_an_individual():
+    from index.query import counted_people
+    assert counted_people("我们就8个人，老板一个人管") == "我们就8人，老板一人管"
+    assert counted_people("个人创业担保贷款") == "个人创业担保贷款"
+
+
+def test_where_a_result_is_published_asks_the_result():
+    assert detect_fields("名单在哪公布", FIELDS)[:1] == ["result"]
