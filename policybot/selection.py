@@ -374,8 +374,8 @@ def per_units(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_PER.findall(text)))
 
 
-_STATED = re.compile(r"((?<![\d.])\d+(?:\.\d+)?|[两二三四五六七八九十]+|一(?=万))\s*(个?(?:工人|员工|职工|伙计)|个人|人|名|亩|只|吨|万元|万(?![多余来]?吨)|元|个月|年|家|项|次)")
-_DIGITS = dict(zip("一两二三四五六七八九", "1223456789"))
+_STATED = re.compile(r"((?<![\d.])\d+(?:\.\d+)?|[两二三四五六七八九十]+|一(?=万)|半(?=年))\s*(个?(?:工人|员工|职工|伙计)|个人|人|名|亩|只|吨|万元|万(?![多余来]?吨)|元|个月|年|家|项|次)")
+_DIGITS = {**dict(zip("一两二三四五六七八九", "1223456789")), "半": "0.5"}  # 半年 is 0.5 年
 
 
 @dataclass(frozen=True)
@@ -412,9 +412,9 @@ def _figures_in(text: str, unit: str) -> list[tuple[float, bool, bool, int]]:
     ("5000万元-1亿元") is a bound either way."""
     units = "(?:人|名)" if unit == "人" else re.escape(unit)
     text = _THOUSANDS.sub("", text)  # 5,000万元 is 5000万元 (same length: positions hold)
-    out = [(float(m.group(2)), m.group(3).endswith("以上") or m.group(1) in ("不低于", "超过", "达到", "大于", "高于"),
+    out = [(float(m.group(2)), m.group(3).endswith("以上") or m.group(1) in ("不低于", "超过", "达到", "大于", "高于", "满"),
             m.group(3) in ("以下", "以内") or m.group(1) in ("不超过", "不高于", "小于", "低于", "少于"), m.start())
-           for m in re.finditer(r"(不超过|不高于|不低于|超过|达到|大于|高于|小于|低于|少于)?(?<![\d.])(\d+(?:\.\d+)?)\s*"
+           for m in re.finditer(r"(不超过|不高于|不低于|超过|达到|大于|高于|小于|低于|少于|满)?(?<![\d.])(\d+(?:\.\d+)?)\s*"
                                 + units + r"(及?以上|以下|以内|)", text)]
     if unit in _TO_WAN:
         for m in _RANGE.finditer(text):

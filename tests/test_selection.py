@@ -111,3 +111,10 @@ def test_a_bound_of_the_thing_a_figure_is_of_counts_most_and_more_when_met():
     assert bounds_stated_quantity(said, "固定资产投资500万元以下") == 1.0  # neither
     assert bounds_stated_quantity(said, "给予一次性补助50万元") == 0.0  # a figure, no bound
     assert bounds_stated_quantity(stated_figures("产值多少能报"), "年产值在5000万元以上") == 0.0  # no figure stated
+
+
+def test_half_a_year_is_a_figure_and_man_is_a_lower_bound():
+    from policybot.selection import bounds_stated_quantity, stated_figures
+    said = stated_figures("店才开了半年")
+    assert [f.value for f in said] == [0.5]
+    assert bounds_stated_quantity(said, "经营实体成立时间需满1年（含）") > 0
