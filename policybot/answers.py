@@ -22,7 +22,8 @@ from index.search import EntryHit, SearchResult
 from index.segment import Segmenter, normalise_text, title_core
 
 from .scope import FUNCTION_CHARS, ScopeDecision
-from .selection import Numbers, Ranked, Selector, Unit, has_shape, is_formula, measures, question_numbers
+from .selection import (Numbers, Ranked, Selector, Unit, bounds_stated_quantity, has_shape, is_formula, measures,
+                        question_numbers)
 
 GUIDE_SHORT = "《涉企政策服务指南（二）》"
 SECTION_LIMIT = 500  # characters of one quoted section before it is excerpted
@@ -458,6 +459,15 @@ class Composer:
                          if rk.unit.section.covers("amount") and has_shape(rk.unit.text, "amount")), None)
             if gets is not None and len(gets.text) <= WHAT_YOU_GET_CHARS and gets.text not in texts:
                 texts, sections = [*texts, gets.text], list(dict.fromkeys([*sections, gets.section]))
+        stated = question_numbers(question).stated
+        if texts and r.kind == "service" and stated and _CAN_I.search(question) \
+                and not any(bounds_stated_quantity(stated, t) for t in texts):
+            # "店开了半年 能申请不": the bound the figure is measured against answers it (需满1年)
+            ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector,
+                                        question_numbers(question), self.specific_terms(r, result.terms))
+            bound = next((rk.unit for rk in ranked if bounds_stated_quantity(stated, rk.unit.text) > 0), None)
+            if bound is not None and len(bound.text) <= LEAD_CHARS:
+                texts, sections = [*texts[:1], bound.text, *texts[1:]], list(dict.fromkeys([*sections, bound.section]))
         if texts and r.kind == "service" and asked and asked[0] == "conditions" and _CAN_I.search(question):
             # "我们开饭店的，能报创新型中小企业吗": who it is for comes before what they must meet
             who = [s for s in r.sections_of("scope") if len(s.text) <= SHORT_SCOPE and s not in sections

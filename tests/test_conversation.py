@@ -799,3 +799,8 @@ def test_how_a_named_thing_is_recognised_turns_to_it(conv):
     # entry 53 mentions 小型微利企业 among many things; asking how one is recognised is about entry 29
     _, second = play(conv, "个转企有啥补助", "升级成企业以后 小型微利企业怎么认定 我们一共12个人")
     assert "资产总额不超过5000万元" in second, second
+
+
+def test_a_figure_stated_in_a_can_i_question_is_answered_by_its_bound(conv):
+    (reply,) = play(conv, "信用快贷 铺子开了半年 可以申请不")
+    assert "需满1年" in reply, reply
