@@ -40,6 +40,7 @@ SECTION_ANSWER = 300  # characters of a whole section given as the answer to a f
 # … from sections up to this long; a longer one would be cut to a few of its blocks, so its best sentences lead
 WHOLE_MAX = 450
 LEAD_CHARS = 200  # the sentences an answer leads with, in characters (one long sentence is kept whole)
+CASES_CHARS = 400  # the cases of one rule, written on one line and parted by "；", are quoted up to this many characters
 LIST_CHARS = 360  # a list announced by a quoted sentence ("…留存备查：") is quoted up to this many characters more
 ASKED_MAX = 3  # fields one question may ask ("最多贷多少 多长时间 新招人要占多少比例")
 LEAD_CLOSE = 1.0  # a further sentence is added when it ranks this close to the best one
@@ -711,6 +712,13 @@ class Composer:
                 if nxt is not None and all(c.unit != nxt for c in chosen) and size + len(nxt.text) <= LEAD_CHARS:
                     chosen.insert(chosen.index(rk) + 1, Ranked(nxt, rk.score))
                     size += len(nxt.text)
+            prev = self.selector.previous_unit(r, rk.unit)
+            if prev is not None and prev.text.endswith(("；", ";")) and prev.text + rk.unit.text in rk.unit.section.text \
+                    and all(c.unit != prev for c in chosen) and size + len(prev.text) <= CASES_CHARS:
+                # … and one that follows a "；" on its line is a later case of the same rule: the first case, the
+                # common one (一般事项…3个工作日内), comes before it
+                chosen.insert(chosen.index(rk), Ranked(prev, rk.score))
+                size += len(prev.text)
         for rk in list(chosen):
             # a benefit granted without its amount: the sentence that states the amount follows
             granted = _GRANTED.search(rk.unit.text)

@@ -804,3 +804,9 @@ def test_how_a_named_thing_is_recognised_turns_to_it(conv):
 def test_a_figure_stated_in_a_can_i_question_is_answered_by_its_bound(conv):
     (reply,) = play(conv, "信用快贷 铺子开了半年 可以申请不")
     assert "需满1年" in reply, reply
+
+
+def test_a_later_case_of_a_rule_comes_with_the_first_case_on_its_line(conv):
+    # "复杂事项…10个工作日；" follows "一般事项…3个工作日内…；" on one line: the common case comes first
+    _, second = play(conv, "民营企业诉求解决帮办代办机制是啥", "提了诉求 多长时间有回音")
+    assert "3个工作日内办结" in second, second
