@@ -154,7 +154,8 @@ def named_entries(text: str, records: Sequence[Record], names: dict[int, list[st
     A name inside a longer name that also matched (专精特新 inside 专精特新小巨人) does not count. `names` may
     hold entry_names() of every record, computed once.
     """
-    q = normalise_text(text)
+    # "个人创业的话 担保贷款…": the 的话 of a condition stands inside the name it splits
+    q = re.sub(r"的话\s*", "", normalise_text(text))
     hits: list[tuple[int, str, int]] = []
     for r in records:
         for name in (names[r.id] if names is not None else entry_names(r)):

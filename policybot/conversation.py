@@ -55,6 +55,7 @@ _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,
 # "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样|是|进|被|上了|列)")
 # "个人的呢", "那省级的呢": the thing that changes
+_BACK = re.compile(r"刚才|刚刚|方才|前面说的|之前说的|上面说的")  # "刚才那个脱贫户的…": back to what was said
 _CHANGED = re.compile(r"^(?:那|那么|那要是|要是)?([^，,？?。\s的]{2,12}?)的?呢")
 _THEN = re.compile(r"^(?:那|那么|那要是|那如果)")
 NEAR_HITS = 3  # the entries near the top of a search that a follow-up is weighed against
@@ -196,7 +197,8 @@ class Conversation:
             reply = self._parts(reading, parts, fields, region, state)
             if reply is not None:
                 return reply
-        entry = self.follow_up_entry(reading, state, elliptic=asks_again(text) or bool(_ALSO.search(text)))
+        entry = self.follow_up_entry(reading, state, elliptic=asks_again(text) or bool(_ALSO.search(text))
+                                     or bool(_BACK.search(text)))
         if entry is not None and entry == state.policy:
             # "我还有个公司也进了异常名录…" after the 个体工商户 version: the message says whose case it is, and
             # the same service has a version for it

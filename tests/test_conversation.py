@@ -810,3 +810,8 @@ def test_a_later_case_of_a_rule_comes_with_the_first_case_on_its_line(conv):
     # "复杂事项…10个工作日；" follows "一般事项…3个工作日内…；" on one line: the common case comes first
     _, second = play(conv, "民营企业诉求解决帮办代办机制是啥", "提了诉求 多长时间有回音")
     assert "3个工作日内办结" in second, second
+
+
+def test_pointing_back_is_no_unknown_topic_and_returns_to_the_entry_before(conv):
+    *_, last = play(conv, "企业招了退役士兵能减多少税", "那招脱贫人口的呢", "刚才那个退伍兵的 要留啥资料")
+    assert "没有涉及" not in last and "企业吸纳退役士兵" in last, last

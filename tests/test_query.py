@@ -133,3 +133,8 @@ def test_a_count_of_people_is_not_an_individual():
 
 def test_where_a_result_is_published_asks_the_result():
     assert detect_fields("名单在哪公布", FIELDS)[:1] == ["result"]
+
+
+def test_a_name_split_by_de_hua_is_still_named(records):
+    named = named_entries("我个人创业的话 担保贷款最多多少", records)
+    assert 53 in named, named
