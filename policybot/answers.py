@@ -58,7 +58,8 @@ REPLY_BYTES = 2000  # WeChat carries at most 2,048 bytes of text in one reply
 DETAIL = "详细内容"
 ALL_MATERIALS = "全部材料"
 ALL_PHONES = "全部电话"
-DEADLINE_LINE = re.compile(r"\d{1,2}月\d{1,2}日(?:之)?前|截止|截至|之前|以前")
+# a date something must happen by, or the date a policy runs until ("自2023年1月1日至2027年12月31日", "延长到2025年…")
+DEADLINE_LINE = re.compile(r"\d{1,2}月\d{1,2}日(?:之)?前|截止|截至|之前|以前|至\d{4}年|(?:延长|延续|执行)[^，。；]{0,4}?(?:到|至)\d{4}年")
 OVERVIEW_FIELDS = ("scope", "conditions", "amount", "materials")
 NOT_COVERED = (
     f"抱歉，{GUIDE_SHORT}没有涉及这个问题，我不能凭猜测回答。"

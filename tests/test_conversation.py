@@ -815,3 +815,9 @@ def test_a_later_case_of_a_rule_comes_with_the_first_case_on_its_line(conv):
 def test_pointing_back_is_no_unknown_topic_and_returns_to_the_entry_before(conv):
     *_, last = play(conv, "企业招了退役士兵能减多少税", "那招脱贫人口的呢", "刚才那个退伍兵的 要留啥资料")
     assert "没有涉及" not in last and "企业吸纳退役士兵" in last, last
+
+
+def test_until_when_a_policy_runs_stays_with_it(conv):
+    # 执行 is said by other entries (工伤保险's 执行期); "执行到哪年" asks the period this entry's policy runs
+    _, second = play(conv, "六税两费减半征收", "政策执行到哪年")
+    assert "至2027年12月31日" in second and "工伤" not in second, second
