@@ -117,8 +117,9 @@ class Conversation:
         self._places = {t for form in (*facts["region"].surface_forms(), *self.dialogue.here) for t in seg.terms(form)}
         # Each entry's service: its title without the kinds of business it names (企业, 个体工商户 …, longest
         # first), so that one service's versions read the same (企业移出经营异常名录 / 个体工商户移出经营异常名录).
+        # (个人 too: 个人所得税 is the 个体工商户's version of 企业所得税)
         kinds = sorted({w for form, value in facts["entity_type"].surface_forms().items()
-                        for w in (form, value) if isinstance(w, str)}, key=len, reverse=True)
+                        for w in (form, value) if isinstance(w, str)} | {"个人"}, key=len, reverse=True)
         self._services = {e: _without(normalise_text(title_core(r.title)), kinds)
                           for e, r in assistant.records.items()}
         self._texts: dict[int, str] = {}

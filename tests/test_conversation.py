@@ -821,3 +821,8 @@ def test_until_when_a_policy_runs_stays_with_it(conv):
     # 执行 is said by other entries (工伤保险's 执行期); "执行到哪年" asks the period this entry's policy runs
     _, second = play(conv, "六税两费减半征收", "政策执行到哪年")
     assert "至2027年12月31日" in second and "工伤" not in second, second
+
+
+def test_the_individual_business_version_of_enterprise_income_tax_is_personal_income_tax(conv):
+    _, second = play(conv, "小型微利企业的企业所得税咋减", "个体户呢")
+    assert "个人所得税税收优惠政策" in second and "200万元" in second, second
