@@ -114,6 +114,9 @@ class Conversation:
         self._non_topic = non_topic
         self._names = assistant.searcher.names
         # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
+        # the groups of people a message may name (退役士兵, 脱贫人口 …): an entry that never says one is not for it
+        self._groups = {t for key in ("hires", "owner_groups") for form in facts[key].surface_forms()
+                        for t in seg.terms(form) if len(t) >= 2}
         self._places = {t for form in (*facts["region"].surface_forms(), *self.dialogue.here) for t in seg.terms(form)}
         # Each entry's service: its title without the kinds of business it names (企业, 个体工商户 …, longest
         # first), so that one service's versions read the same (企业移出经营异常名录 / 个体工商户移出经营异常名录).
@@ -532,6 +535,10 @@ class Conversation:
             # when the message's words are clearly its own ("政府欠的账款有分歧" after a project subsidy)
             return current
         new_words = {t for t in content if t not in text_here}
+        if not elliptic and reading.scope.covered and reading.fields and top.entry != current and margin >= 0 \
+                and new_words & self._groups \
+                and all(t in self._text_of(top.entry) for t in new_words & self._groups):
+            return top.entry  # "招退役士兵的需要先去人社申请吗" after 吸纳脱贫人口: a group this entry is not for
         if reading.scope.covered and len(new_words) == 1 \
                 and self._entries_saying(next(iter(new_words))) > WORD_OF_FEW:
             return current  # "要不要先去哪认定": one word a quarter of the guide says names no other entry

@@ -826,3 +826,10 @@ def test_until_when_a_policy_runs_stays_with_it(conv):
 def test_the_individual_business_version_of_enterprise_income_tax_is_personal_income_tax(conv):
     _, second = play(conv, "小型微利企业的企业所得税咋减", "个体户呢")
     assert "个人所得税税收优惠政策" in second and "200万元" in second, second
+
+
+def test_a_group_the_entry_is_not_for_turns_to_the_entry_that_is(conv):
+    # entry 34 is for hiring 脱贫人口 and the unemployed; hiring veterans is entry 35's, however well the
+    # department words (人社) match entry 34
+    _, second = play(conv, "企业招脱贫户 一人一年扣多少税", "招退役士兵的话 用去人社部门申请吗")
+    assert "企业吸纳退役士兵" in second, second
