@@ -157,6 +157,8 @@ _HAND_IN_TO = re.compile(r"向[^，。；：]{2,24}?(?:提出|提交|报送|递�
 _WHERE = re.compile(r"(?:去|在|到|上)哪|哪里|哪儿")  # asking where a thing is done
 SHORT_AGENCY = 40
 SHORT_SCOPE = 160  # who an entry is for, stated this briefly, heads the answer to whether one can apply  # an office named this briefly heads the answer to where a thing is done
+_WHAT_MATERIALS = re.compile(r"(?:啥|什么|哪些)(?:材料|资料|手续材料)|(?:准备|带|交|提交|提供)(?:啥|什么|哪些)")
+_HANDED_IN = re.compile(r"报送|申报|提交|递交|上报|交")  # a date by which something is handed in
 MIN_CORE = 4  # a name this long at least, said in another entry, is the entry (技术交易后补助), not a common word
 WHAT_YOU_GET_CHARS = 160  # the amount sentence added to a yes/no answer is short, or it is left to a follow-up
 
@@ -506,6 +508,9 @@ class Composer:
             # "崇军贷额度多少": the entry states no amount at all — say so rather than quote a neighbouring line
             where = "，具体请向下面的部门咨询。" if r.contacts else "。"
             return [f"指南这一项没有写明金额、额度或标准{where}"], []
+        if "materials" in asked and r.sections_of("materials") and _WHAT_MATERIALS.search(question):
+            # "要啥材料 多久办完": the list, then the other field's best sentence (but "材料最晚啥时候交" asks a date)
+            asked = ["materials", *(f for f in asked if f != "materials")]
         if asked and asked[0] == "materials":
             # A materials question gets the whole list: that list is the answer.
             sections = r.sections_of("materials")
@@ -513,12 +518,21 @@ class Composer:
                 text = "\n".join(s.text for s in sections)
                 body = ["申报材料：\n" + self.excerpt(text, set(result.terms), 900)]
                 if len(asked) > 1 and asked[1] != "contact":
-                    # "申报表报到哪里", "要什么材料，去哪交": the other field's best sentence too
+                    # "申报表报到哪里", "要什么材料，去哪交": the other field's best sentence too — a date written
+                    # into another section for a deadline (当年12月1日前…报送) — before the list, which may be long
                     ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[1:2], result.vector)
                     best = next((rk for rk in ranked if rk.unit.section.covers(asked[1])), None)
-                    if best is not None:
-                        body.append(best.unit.text)
-                        sections = [*sections, best.unit.section]
+                    lines = [best.unit] if best is not None else []
+                    if asked[1] == "deadline":
+                        # the deadline section, and a date by which the papers are handed in written elsewhere
+                        lines = [u for s in r.sections_of("deadline") if len(s.text) <= 80
+                                 for u in self.selector.units(r) if u.section == s][:1] or lines
+                        dated = next((rk.unit for rk in ranked if not rk.unit.section.covers("deadline")
+                                      and rk.unit.section not in sections and DEADLINE_LINE.search(rk.unit.text)
+                                      and _HANDED_IN.search(rk.unit.text)), None)
+                        lines += [dated] if dated is not None else []
+                    body = [*(u.text for u in lines), *body]
+                    sections = list(dict.fromkeys([*(u.section for u in lines), *sections]))
                 return body, sections
         ordinal = ordinal_part(question) if r.kind == "document" else None
         if ordinal is not None:

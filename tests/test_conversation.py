@@ -833,3 +833,9 @@ def test_a_group_the_entry_is_not_for_turns_to_the_entry_that_is(conv):
     # department words (人社) match entry 34
     _, second = play(conv, "企业招脱贫户 一人一年扣多少税", "招退役士兵的话 用去人社部门申请吗")
     assert "企业吸纳退役士兵" in second, second
+
+
+def test_what_to_bring_and_by_when_gets_the_whole_list_and_the_date_before_it(conv):
+    (reply,) = play(conv, "鸵鸟优质牧草种植补贴 要交什么资料 啥时候截止")
+    assert "12月1日前" in reply and "汇总备案表" in reply, reply
+    assert reply.index("12月1日前") < reply.index("申报材料："), reply
