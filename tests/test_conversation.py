@@ -839,3 +839,9 @@ def test_what_to_bring_and_by_when_gets_the_whole_list_and_the_date_before_it(co
     (reply,) = play(conv, "鸵鸟优质牧草种植补贴 要交什么资料 啥时候截止")
     assert "12月1日前" in reply and "汇总备案表" in reply, reply
     assert reply.index("12月1日前") < reply.index("申报材料："), reply
+
+
+def test_applying_for_a_named_level_of_a_thing_the_current_entry_mentions_turns_to_it(conv):
+    # entry 4's conditions mention 专精特新“小巨人”; applying for the national one is entry 5
+    _, second = play(conv, "中小企业特色产业集群 认定有啥条件", "还有家公司想申请国家专精特新“小巨人”，营收占比65%符合吗")
+    assert "国家专精特新小巨人" in second, second
