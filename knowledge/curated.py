@@ -76,8 +76,12 @@ class Topic:
     name: str
     keywords: tuple[str, ...]
     turn_to: str
+    # names of guide entries that do not make such a question one the guide covers ("个人所得税年度汇算":
+    # 个人所得税 names entry 30, which is about a 个体工商户's business income, not a person's annual return)
+    despite: tuple[str, ...] = ()
 
 
 def load_topics(path: Path = NOT_COVERED_FILE) -> list[Topic]:
-    return [Topic(name, tuple(str(k) for k in spec["keywords"]), str(spec["turn_to"]))
+    return [Topic(name, tuple(str(k) for k in spec["keywords"]), str(spec["turn_to"]),
+                  tuple(str(n) for n in spec.get("despite") or ()))
             for name, spec in _specs(path, "topics", ("keywords", "turn_to"))]

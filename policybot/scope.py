@@ -115,9 +115,9 @@ def decide(
         return ScopeDecision(False, "nothing found", ())
     top = result.hits[0]
     unknown = tuple(foreign_words(result, known))
-    if top.named:
-        return ScopeDecision(True, f"names entry {top.entry} as “{top.named}”", unknown)
     neighbour = neighbouring_topic(result.query, list(topics))
+    if top.named and not (neighbour and top.named in neighbour[0].despite):
+        return ScopeDecision(True, f"names entry {top.entry} as “{top.named}”", unknown)
     # a quoted phrase puts the question in scope, unless it is as short as a common name (个体工商户) beside a
     # neighbouring topic's keyword ("个体工商户办理注销登记")
     if quoted >= (rules.quoted_beside_topic if neighbour else rules.quoted_min):

@@ -845,3 +845,8 @@ def test_applying_for_a_named_level_of_a_thing_the_current_entry_mentions_turns_
     # entry 4's conditions mention 专精特新“小巨人”; applying for the national one is entry 5
     _, second = play(conv, "中小企业特色产业集群 认定有啥条件", "还有家公司想申请国家专精特新“小巨人”，营收占比65%符合吗")
     assert "国家专精特新小巨人" in second, second
+
+
+def test_a_person_s_annual_income_tax_return_is_not_covered_though_it_names_income_tax(conv):
+    (reply,) = play(conv, "我上班工资的个人所得税年度汇算咋弄")
+    assert "没有涉及" in reply and "0483" not in reply, reply
