@@ -850,3 +850,8 @@ def test_applying_for_a_named_level_of_a_thing_the_current_entry_mentions_turns_
 def test_a_person_s_annual_income_tax_return_is_not_covered_though_it_names_income_tax(conv):
     (reply,) = play(conv, "我上班工资的个人所得税年度汇算咋弄")
     assert "没有涉及" in reply and "0483" not in reply, reply
+
+
+def test_an_age_stated_is_read_against_the_age_bound(conv):
+    _, reply = play(conv, "建行信用快贷利率多少", "我是退役士兵，今年快64岁了，还能申请中国银行的崇军贷吗？")
+    assert "不超过65周岁" in reply, reply
