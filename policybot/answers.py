@@ -629,6 +629,9 @@ class Composer:
             # a section that holds the field alone outranks one shared with another ("申报条件或补助标准" beside
             # "奖励（政策）标准"): the shared one is mostly the other field
             in_field = [rk for rk in in_field if rk.unit.section.kinds == (f,)] or in_field
+            named = self._named_sibling(in_field, terms)
+            if named is not None:
+                in_field = [named, *(rk for rk in in_field if rk is not named)]
             picks = in_field[:1] + [rk for rk in ranked[:1] if not in_field or rk.score > in_field[0].score]
             best = max(rk.score for rk in picks)
             size = sum(len(rk.unit.text) for rk in picks)
@@ -821,6 +824,20 @@ class Composer:
             return None
         return next((rk for rk in ranked[:reach] if self.terms_of(rk.unit.text) & said
                      and rk.unit.text not in body), None)
+
+    def _named_sibling(self, ranked: Sequence[Ranked], terms: set[str]) -> Ranked | None:
+        """Of two sentences written alike in one section ("对种植多年生（苜蓿等）…600元" / "对种植一年生（燕麦等）…100元"),
+        the lower-ranked one when only it holds a word of the question (燕麦)."""
+        if not ranked:
+            return None
+        lead = ranked[0]
+        own = self.terms_of(lead.unit.text)
+        for rk in ranked[1:NEAR_RANKS]:
+            other = self.terms_of(rk.unit.text)
+            if rk.unit.section == lead.unit.section and (other - own) & terms and not (own - other) & terms \
+                    and SequenceMatcher(None, rk.unit.text, lead.unit.text, autojunk=False).ratio() >= PARALLEL_WORDING:
+                return rk
+        return None
 
     @staticmethod
     def _parallel(lead: Ranked, ranked: Sequence[Ranked]) -> Ranked | None:

@@ -855,3 +855,10 @@ def test_a_person_s_annual_income_tax_return_is_not_covered_though_it_names_inco
 def test_an_age_stated_is_read_against_the_age_bound(conv):
     _, reply = play(conv, "建行信用快贷利率多少", "我是退役士兵，今年快64岁了，还能申请中国银行的崇军贷吗？")
     assert "不超过65周岁" in reply, reply
+
+
+def test_of_two_sentences_written_alike_the_one_naming_the_asked_thing_leads(conv):
+    # 苜蓿 600元 and 燕麦 100元 are written alike in one section; the question names 燕麦
+    (reply,) = play(conv, "我们养殖企业和鸵鸟场签了合同 连片种了400亩燕麦 每亩补贴多少")
+    first = reply.split("\n")[0]
+    assert "燕麦" in first and "100元" in first, reply
