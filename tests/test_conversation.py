@@ -528,6 +528,43 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     pytest.param(["厂房办不了不动产证的历史遗留问题 通过什么渠道申请"], ["蒙速办"], id="a_channel_asks_the_process"),
     pytest.param(["高企首次认定 盟里给多少后补助", "省级的呢"], ["15万元"],
                  id="the_provincial_level_is_the_autonomous_region_s"),
+    # 食品类 is not a guide word; 食品 is, and "其他类的呢" asks the same of the other penalties
+    pytest.param(["处罚公示 食品类满多长时间能修复", "其他类的呢"], ["六个月"],
+                 id="a_word_the_guide_lacks_is_remembered_as_the_guide_word_it_opens_with"),
+    # 刚注册/新注册 speak of 成立时间
+    pytest.param(["公司新注册的 能申请小巨人企业吗"], ["企业成立3年以上"],
+                 id="newly_registered_asks_about_the_founding_age_condition"),
+    # 亲自去 is what the guide writes as 委托办理: the power of attorney a proxy hands in
+    pytest.param(["企业被列入经营异常名录了怎么移出", "得法人亲自去吗"], ["授权委托书"],
+                 id="going_in_person_is_answered_by_what_a_proxy_brings"),
+    # the procedure's 向…递交申请 sentence brings the list it announces
+    pytest.param(["企业招脱贫人口能减多少税", "这个要向哪个单位申请"], ["县以上人力资源社会保障部门", "劳动合同（副本）"],
+                 id="the_office_the_application_goes_to_comes_with_the_papers_it_takes"),
+    # a bank loan entry matches 贷款/期限 better, but the part of entry 53 the user named says it all
+    pytest.param(["个人创业担保贷款最高能贷多少", "那期限最长多长，可以贷几回"], ["个人创业担保贷款期限最长不超过3年"],
+                 id="a_follow_up_within_the_named_part_of_a_policy_document_stays_there"),
+    # entry 53 mentions 小型微利企业 among many things; asking how one is recognised is about entry 29
+    pytest.param(["个转企有啥补助", "升级成企业以后 小型微利企业怎么认定 我们一共12个人"], ["资产总额不超过5000万元"],
+                 id="how_a_named_thing_is_recognised_turns_to_it"),
+    # 半年 against 需满1年
+    pytest.param(["信用快贷 铺子开了半年 可以申请不"], ["需满1年"],
+                 id="a_figure_stated_in_a_can_i_question_is_answered_by_its_bound"),
+    # "复杂事项…10个工作日；" follows "一般事项…3个工作日内…；" on one line: the common case comes first
+    pytest.param(["民营企业诉求解决帮办代办机制是啥", "提了诉求 多长时间有回音"], ["3个工作日内办结"],
+                 id="a_later_case_of_a_rule_comes_with_the_first_case_on_its_line"),
+    # 个人所得税 is the 个体工商户's version of 企业所得税
+    pytest.param(["小型微利企业的企业所得税咋减", "个体户呢"], ["个人所得税税收优惠政策", "200万元"],
+                 id="the_individual_business_version_of_enterprise_income_tax_is_personal_income_tax"),
+    # entry 34 is for hiring 脱贫人口 and the unemployed; hiring veterans is entry 35's,
+    # however well the department words (人社) match entry 34
+    pytest.param(["企业招脱贫户 一人一年扣多少税", "招退役士兵的话 用去人社部门申请吗"], ["企业吸纳退役士兵"],
+                 id="a_group_the_entry_is_not_for_turns_to_the_entry_that_is"),
+    # entry 4's conditions mention 专精特新“小巨人”; applying for the national one is entry 5
+    pytest.param(["中小企业特色产业集群 认定有啥条件", "还有家公司想申请国家专精特新“小巨人”，营收占比65%符合吗"], ["国家专精特新小巨人"],
+                 id="applying_for_a_named_level_of_a_thing_the_current_entry_mentions_turns_to_it"),
+    # an age (岁) is read against 不超过65周岁
+    pytest.param(["建行信用快贷利率多少", "我是退役士兵，今年快64岁了，还能申请中国银行的崇军贷吗？"], ["不超过65周岁"],
+                 id="an_age_stated_is_read_against_the_age_bound"),
 ])
 def test_the_last_reply_says(conv, messages, said):
     reply = play(conv, *messages)[-1]
@@ -744,23 +781,6 @@ def test_where_to_apply_names_the_office_and_the_step_that_hands_the_application
     assert not any(line and reply.count(line + "：") for line in reply.split("\n")), reply
 
 
-def test_a_word_the_guide_lacks_is_remembered_as_the_guide_word_it_opens_with(conv):
-    # 食品类 is not a guide word; 食品 is, and "其他类的呢" asks the same of the other penalties
-    _, second = play(conv, "处罚公示 食品类满多长时间能修复", "其他类的呢")
-    assert "六个月" in second, second
-
-
-def test_newly_registered_asks_about_the_founding_age_condition(conv):
-    (reply,) = play(conv, "公司新注册的 能申请小巨人企业吗")
-    assert "企业成立3年以上" in reply, reply
-
-
-def test_going_in_person_is_answered_by_what_a_proxy_brings(conv):
-    # 亲自去 is what the guide writes as 委托办理: the power of attorney a proxy hands in
-    _, second = play(conv, "企业被列入经营异常名录了怎么移出", "得法人亲自去吗")
-    assert "授权委托书" in second, second
-
-
 def test_whether_one_can_apply_leads_with_who_the_entry_is_for(conv):
     # a shop is asking whether its kind of business may apply at all: who the entry is for comes first
     (reply,) = play(conv, "开超市的小公司，能报专精特新中小企业吗")
@@ -773,43 +793,15 @@ def test_someone_else_in_the_same_situation_is_the_same_question_about_their_kin
     assert "个体工商户移出经营异常名录" in second and "指南未涉及" not in second, second
 
 
-def test_the_office_the_application_goes_to_comes_with_the_papers_it_takes(conv):
-    _, second = play(conv, "企业招脱贫人口能减多少税", "这个要向哪个单位申请")
-    assert "县以上人力资源社会保障部门" in second and "劳动合同（副本）" in second, second
-
-
 def test_a_name_the_entry_before_says_itself_is_a_condition_of_it_not_a_second_question(conv):
     _, second = play(conv, "高新技术企业有啥奖励", "那科技型中小企业呢，要是被列入经营异常名录了，还能评吗")
     assert "未列入经营异常名录" in second and "第43项" not in second, second
-
-
-def test_a_follow_up_within_the_named_part_of_a_policy_document_stays_there(conv):
-    # a bank loan entry matches 贷款/期限 better, but the part of entry 53 the user named says it all
-    _, second = play(conv, "个人创业担保贷款最高能贷多少", "那期限最长多长，可以贷几回")
-    assert "个人创业担保贷款期限最长不超过3年" in second, second
 
 
 @pytest.mark.parametrize("aside", ["对了 个税APP上申请退税咋操作", "另外我个人征信上有条逾期 咋处理"])
 def test_a_person_s_own_tax_refund_or_credit_report_is_not_covered(conv, aside):
     _, reply = play(conv, "企业所得税小型微利企业咋优惠", aside)
     assert "没有涉及" in reply and "0483" not in reply, reply
-
-
-def test_how_a_named_thing_is_recognised_turns_to_it(conv):
-    # entry 53 mentions 小型微利企业 among many things; asking how one is recognised is about entry 29
-    _, second = play(conv, "个转企有啥补助", "升级成企业以后 小型微利企业怎么认定 我们一共12个人")
-    assert "资产总额不超过5000万元" in second, second
-
-
-def test_a_figure_stated_in_a_can_i_question_is_answered_by_its_bound(conv):
-    (reply,) = play(conv, "信用快贷 铺子开了半年 可以申请不")
-    assert "需满1年" in reply, reply
-
-
-def test_a_later_case_of_a_rule_comes_with_the_first_case_on_its_line(conv):
-    # "复杂事项…10个工作日；" follows "一般事项…3个工作日内…；" on one line: the common case comes first
-    _, second = play(conv, "民营企业诉求解决帮办代办机制是啥", "提了诉求 多长时间有回音")
-    assert "3个工作日内办结" in second, second
 
 
 def test_pointing_back_is_no_unknown_topic_and_returns_to_the_entry_before(conv):
@@ -823,38 +815,15 @@ def test_until_when_a_policy_runs_stays_with_it(conv):
     assert "至2027年12月31日" in second and "工伤" not in second, second
 
 
-def test_the_individual_business_version_of_enterprise_income_tax_is_personal_income_tax(conv):
-    _, second = play(conv, "小型微利企业的企业所得税咋减", "个体户呢")
-    assert "个人所得税税收优惠政策" in second and "200万元" in second, second
-
-
-def test_a_group_the_entry_is_not_for_turns_to_the_entry_that_is(conv):
-    # entry 34 is for hiring 脱贫人口 and the unemployed; hiring veterans is entry 35's, however well the
-    # department words (人社) match entry 34
-    _, second = play(conv, "企业招脱贫户 一人一年扣多少税", "招退役士兵的话 用去人社部门申请吗")
-    assert "企业吸纳退役士兵" in second, second
-
-
 def test_what_to_bring_and_by_when_gets_the_whole_list_and_the_date_before_it(conv):
     (reply,) = play(conv, "鸵鸟优质牧草种植补贴 要交什么资料 啥时候截止")
     assert "12月1日前" in reply and "汇总备案表" in reply, reply
     assert reply.index("12月1日前") < reply.index("申报材料："), reply
 
 
-def test_applying_for_a_named_level_of_a_thing_the_current_entry_mentions_turns_to_it(conv):
-    # entry 4's conditions mention 专精特新“小巨人”; applying for the national one is entry 5
-    _, second = play(conv, "中小企业特色产业集群 认定有啥条件", "还有家公司想申请国家专精特新“小巨人”，营收占比65%符合吗")
-    assert "国家专精特新小巨人" in second, second
-
-
 def test_a_person_s_annual_income_tax_return_is_not_covered_though_it_names_income_tax(conv):
     (reply,) = play(conv, "我上班工资的个人所得税年度汇算咋弄")
     assert "没有涉及" in reply and "0483" not in reply, reply
-
-
-def test_an_age_stated_is_read_against_the_age_bound(conv):
-    _, reply = play(conv, "建行信用快贷利率多少", "我是退役士兵，今年快64岁了，还能申请中国银行的崇军贷吗？")
-    assert "不超过65周岁" in reply, reply
 
 
 def test_of_two_sentences_written_alike_the_one_naming_the_asked_thing_leads(conv):
