@@ -19,8 +19,8 @@ from .safety import SafeAction
 from .service import conversation
 from .state import QUESTION_INTENTS, fact_events, intent_of, slot_events, state_of, text_of, utter
 
-FORM_FACTS = tuple(form_facts(load_facts()))
-TOLD_MUCH = 3  # facts in one message that make the next question come with what fits already  # knowledge/facts.yml: the facts the profile questions ask
+FORM_FACTS = tuple(form_facts(load_facts()))  # knowledge/facts.yml: the facts the profile questions ask
+TOLD_MUCH = 3  # facts in one message that make the next question come with what fits already
 
 
 def facts_from_message(tracker: Tracker, requested: str | None) -> dict[str, Any]:

@@ -155,8 +155,8 @@ _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^�
                     r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
 _HAND_IN_TO = re.compile(r"向[^，。；：]{2,24}?(?:提出|提交|报送|递交|申请|申报)")  # "向所在旗区工信局提出申请"
 _WHERE = re.compile(r"(?:去|在|到|上)哪|哪里|哪儿")  # asking where a thing is done
-SHORT_AGENCY = 40
-SHORT_SCOPE = 160  # who an entry is for, stated this briefly, heads the answer to whether one can apply  # an office named this briefly heads the answer to where a thing is done
+SHORT_AGENCY = 40  # an office named this briefly heads the answer to where a thing is done
+SHORT_SCOPE = 160  # who an entry is for, stated this briefly, heads the answer to whether one can apply
 _WHAT_MATERIALS = re.compile(r"(?:啥|什么|哪些)(?:材料|资料|手续材料)|(?:准备|带|交|提交|提供)(?:啥|什么|哪些)")
 _HANDED_IN = re.compile(r"报送|申报|提交|递交|上报|交")  # a date by which something is handed in
 MIN_CORE = 4  # a name this long at least, said in another entry, is the entry (技术交易后补助), not a common word
@@ -731,7 +731,8 @@ class Composer:
                     chosen.insert(chosen.index(rk) + 1, Ranked(nxt, rk.score))
                     size += len(nxt.text)
             prev = self.selector.previous_unit(r, rk.unit)
-            if prev is not None and prev.text.endswith(("；", ";")) and prev.text + rk.unit.text in rk.unit.section.text \
+            if prev is not None and prev.text.endswith(("；", ";")) \
+                    and prev.text + rk.unit.text in rk.unit.section.text \
                     and all(c.unit != prev for c in chosen) and size + len(prev.text) <= CASES_CHARS:
                 # … and one that follows a "；" on its line is a later case of the same rule: the first case, the
                 # common one (一般事项…3个工作日内), comes before it

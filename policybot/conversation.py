@@ -54,15 +54,16 @@ _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")
 _ANOTHER_ONE = re.compile(r"^(?:那|那么|那要是|要是)?[^，,？?。\s]{2,12}呢(?:[？?。！!，,\s]|$)")
 # "我哥也是退伍的，也能减这么多吗": the same question about someone or something else — the frame stays
 _ALSO = re.compile(r"也(?:能|可以|算|行|给|享受|适用|有|一样|是|进|被|上了|列)")
-# "个人的呢", "那省级的呢": the thing that changes
 _BACK = re.compile(r"刚才|刚刚|方才|前面说的|之前说的|上面说的")  # "刚才那个脱贫户的…": back to what was said
+# "个人的呢", "那省级的呢": the thing that changes
 _CHANGED = re.compile(r"^(?:那|那么|那要是|要是)?([^，,？?。\s的]{2,12}?)的?呢")
 _THEN = re.compile(r"^(?:那|那么|那要是|那如果)")
 NEAR_HITS = 3  # the entries near the top of a search that a follow-up is weighed against
 SUBJECT_WORDS = 6  # the last question's own words kept for an elliptic follow-up
 OPENING_CHARS = 6  # "那" and a name starting this near the opening of a message is what the message turns to
 _NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没有|不属于)")  # "不是小微的呢": the other case
-_APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?(?:国家级?|自治区级?|省级|盟级)?"  # "能申请专精特新中小企业吗": what is applied for
+# "能申请专精特新中小企业吗", "申报国家专精特新“小巨人”": what is applied for
+_APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?(?:国家级?|自治区级?|省级|盟级)?"
 _HOW_ONE_IS = r"(?:咋|怎么|如何|怎样)(?:认定|评定|划分|界定)"  # "小型微利企业咋认定": what makes one is asked
 _NUMERIC = re.compile(r"^[\d.%]+(?:个)?[年月日天万亿元吨亩只人名件项次号%]*$")  # a number, or a quantity ("2年")
 _CLAUSE_END = re.compile(r"[，,；;。！!？?\s]+")
@@ -113,10 +114,10 @@ class Conversation:
                     non_topic.update(seg.terms(form))
         self._non_topic = non_topic
         self._names = assistant.searcher.names
-        # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
         # the groups of people a message may name (退役士兵, 脱贫人口 …): an entry that never says one is not for it
         self._groups = {t for key in ("hires", "owner_groups") for form in facts[key].surface_forms()
                         for t in seg.terms(form) if len(t) >= 2}
+        # 旗区 names: "额济纳那边电话呢" asks the entry under discussion for another place's phone.
         self._places = {t for form in (*facts["region"].surface_forms(), *self.dialogue.here) for t in seg.terms(form)}
         # Each entry's service: its title without the kinds of business it names (企业, 个体工商户 …, longest
         # first), so that one service's versions read the same (企业移出经营异常名录 / 个体工商户移出经营异常名录).
