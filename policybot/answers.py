@@ -154,6 +154,8 @@ _CAN_ASK = re.compile(r"(?:能|可以|能不能|可不可以)[^，。？?]{1,12}
 _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^，。？?]{0,12}?(?:不|吗|么|没|嘛)[？?。！!]*$"
                     r"|能不能(?:享受|报|申请|申报|领|拿)|算不算|够不够|符合[^，。？]{0,6}(?:不|吗|么)")
 _HAND_IN_TO = re.compile(r"向[^，。；：]{2,24}?(?:提出|提交|报送|递交|申请|申报)")  # "向所在旗区工信局提出申请"
+_HOW_OFTEN = re.compile(r"(?:多久|多长时间|几天|几个月|多少天)[^，。？?]{0,4}一次|频率|多久[^，。？?]{0,4}一回")
+_FREQUENCY = re.compile(r"按(?:周|月|季度?|年|日)|每(?:周|月|季度?|年|天|日|半年|\d+个?(?:工作日|月|天))|一(?:周|月|季度|年)一次")
 _WHERE = re.compile(r"(?:去|在|到|上)哪|哪里|哪儿")  # asking where a thing is done
 SHORT_AGENCY = 40  # an office named this briefly heads the answer to where a thing is done
 SHORT_SCOPE = 160  # who an entry is for, stated this briefly, heads the answer to whether one can apply
@@ -463,6 +465,12 @@ class Composer:
                          if rk.unit.section.covers("amount") and has_shape(rk.unit.text, "amount")), None)
             if gets is not None and len(gets.text) <= WHAT_YOU_GET_CHARS and gets.text not in texts:
                 texts, sections = [*texts, gets.text], list(dict.fromkeys([*sections, gets.section]))
+        if texts and _HOW_OFTEN.search(question) and not any(_FREQUENCY.search(t) for t in texts):
+            # "工作进展多久通报一次": the sentence that says how often (按周通报), if one ranks near
+            ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector)
+            often = next((rk.unit for rk in ranked[:NEAR_RANKS * 2] if _FREQUENCY.search(rk.unit.text)), None)
+            if often is not None and len(often.text) <= LEAD_CHARS:
+                texts, sections = [often.text, *texts], list(dict.fromkeys([often.section, *sections]))
         stated = question_numbers(question).stated
         if texts and r.kind == "service" and stated and _CAN_I.search(question) \
                 and not any(bounds_stated_quantity(stated, t) for t in texts):

@@ -562,6 +562,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # entry 4's conditions mention 专精特新“小巨人”; applying for the national one is entry 5
     pytest.param(["中小企业特色产业集群 认定有啥条件", "还有家公司想申请国家专精特新“小巨人”，营收占比65%符合吗"], ["国家专精特新小巨人"],
                  id="applying_for_a_named_level_of_a_thing_the_current_entry_mentions_turns_to_it"),
+    # "多久…一回" asks how often: the sentence that says it (按周通报) leads
+    pytest.param(["小微企业融资协调工作机制是干啥的", "进展多久通报一回"], ["按周通报"],
+                 id="how_often_is_answered_by_the_sentence_that_says_how_often"),
     # an age (岁) is read against 不超过65周岁
     pytest.param(["建行信用快贷利率多少", "我是退役士兵，今年快64岁了，还能申请中国银行的崇军贷吗？"], ["不超过65周岁"],
                  id="an_age_stated_is_read_against_the_age_bound"),
