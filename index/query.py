@@ -102,7 +102,7 @@ def colloquial(text: str) -> str:
     return text
 
 
-_COUNTED_PEOPLE = re.compile(r"(?<=[\d一二两三四五六七八九十几百千万])个人")
+_COUNTED_PEOPLE = re.compile(r"(?<=[\d一二两三四五六七八九十几多百千万])\s*个人")
 
 
 def counted_people(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.query import occurrences
+from index.query import counted_people, occurrences
 from index.search import SearchResult
 from knowledge.curated import Topic
 
@@ -52,9 +52,6 @@ class ScopeDecision:
     keyword: str = ""  # the word that named the neighbouring topic
 
 
-_COUNTED_PEOPLE = re.compile(r"[\d一二两三四五六七八九十几多]+\s*个人")
-
-
 GAP = "…"  # in a keyword: up to GAP_CHARS characters of anything
 GAP_CHARS = 6
 # "还没办营业执照能入驻不": a keyword right after a negation states the user's situation, not what is asked
@@ -63,7 +60,7 @@ _NEGATED = re.compile(r"(?:没|未|不|没有|尚未|还没)$")
 
 def neighbouring_topic(question: str, topics: list[Topic]) -> tuple[Topic, str] | None:
     # "招了4个人 社保…" counts people: its 个人 is no one's own affairs
-    text = re.sub(r"\s+", "", _COUNTED_PEOPLE.sub("", question.lower()))
+    text = re.sub(r"\s+", "", counted_people(question.lower()))
     for topic in topics:
         for keyword in topic.keywords:
             if GAP in keyword:
