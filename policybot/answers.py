@@ -156,6 +156,8 @@ _CAN_I = re.compile(r"(?:能|可以)(?:享受|报|申请|申报|领|拿|办)[^�
 _HAND_IN_TO = re.compile(r"向[^，。；：]{2,24}?(?:提出|提交|报送|递交|申请|申报)")  # "向所在旗区工信局提出申请"
 _HOW_OFTEN = re.compile(r"(?:多久|多长时间|几天|几个月|多少天)[^，。？?]{0,4}一次|频率|多久[^，。？?]{0,4}一回")
 _FREQUENCY = re.compile(r"按(?:周|月|季度?|年|日)|每(?:周|月|季度?|年|天|日|半年|\d+个?(?:工作日|月|天))|一(?:周|月|季度|年)一次")
+_UNTIL_WHEN = re.compile(r"执行到|执行期|有效期|延续到|延长到|到什么时候|到啥时候|到哪年|到几几年")  # until when it runs
+_DATED = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日")
 _WHERE = re.compile(r"(?:去|在|到|上)哪|哪里|哪儿")  # asking where a thing is done
 SHORT_AGENCY = 40  # an office named this briefly heads the answer to where a thing is done
 SHORT_SCOPE = 160  # who an entry is for, stated this briefly, heads the answer to whether one can apply
@@ -520,6 +522,11 @@ class Composer:
         if "materials" in asked and r.sections_of("materials") and _WHAT_MATERIALS.search(question):
             # "要啥材料 多久办完": the list, then the other field's best sentence (but "材料最晚啥时候交" asks a date)
             asked = ["materials", *(f for f in asked if f != "materials")]
+        if asked and asked[0] == "deadline" and _UNTIL_WHEN.search(question) \
+                and not any(_DATED.search(u.text) for u in self.selector.units(r)):
+            # "执行到啥时候" of an entry that gives no date at all: say so rather than quote its procedure
+            where = "，具体请向下面的部门咨询。" if r.contacts else "。"
+            return [f"指南这一项没有写明截止或执行到的日期{where}"], []
         if asked and asked[0] == "materials":
             # A materials question gets the whole list: that list is the answer.
             sections = r.sections_of("materials")

@@ -565,6 +565,9 @@ def test_what_one_part_quoted_is_not_quoted_again_by_the_next(assistant):
     # "多久…一回" asks how often: the sentence that says it (按周通报) leads
     pytest.param(["小微企业融资协调工作机制是干啥的", "进展多久通报一回"], ["按周通报"],
                  id="how_often_is_answered_by_the_sentence_that_says_how_often"),
+    # entry 32 gives no date at all: until when it runs is said to be unstated, not answered with its procedure
+    pytest.param(["小卖部一个月卖两万多 房产税要交不", "这个执行到啥时候"], ["没有写明截止或执行到的日期"],
+                 id="until_when_an_entry_without_dates_runs_is_said_to_be_unstated"),
     # an age (岁) is read against 不超过65周岁
     pytest.param(["建行信用快贷利率多少", "我是退役士兵，今年快64岁了，还能申请中国银行的崇军贷吗？"], ["不超过65周岁"],
                  id="an_age_stated_is_read_against_the_age_bound"),
