@@ -13,6 +13,7 @@ import logging
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bot.input_check import UNAVAILABLE_REPLY
@@ -65,6 +66,23 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _drain(self, max_bytes: int = 1 << 20, seconds: float = 2.0) -> None:
+        """Read and drop what the client is still sending after a refusal, for a moment (nginx's lingering close):
+        a socket closed with unread bytes resets the connection, and the client, still writing its body, loses the
+        answer it was sent. Bounded in bytes and time, so a refused client holds its thread for at most `seconds`."""
+        self.wfile.flush()
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(seconds)
+            deadline, left = time.monotonic() + seconds, max_bytes
+            while left > 0 and time.monotonic() < deadline:
+                chunk = self.connection.recv(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
+
     def _proxy(self) -> None:
         route = self.path.split("?")[0].rstrip("/")
         limit = WECHAT_MAX_BODY_BYTES if route == WECHAT_WEBHOOK else MAX_BODY_BYTES
@@ -74,8 +92,9 @@ class FrontHandler(BaseHTTPRequestHandler):
             length = -1
         if length < 0 or length > limit or self.headers.get("Transfer-Encoding"):
             self.close_connection = True
-            return self._reply(413 if length > limit else 400,
-                               b'{"error": "send a body of at most %d bytes with Content-Length"}' % limit)
+            self._reply(413 if length > limit else 400,
+                        b'{"error": "send a body of at most %d bytes with Content-Length"}' % limit)
+            return self._drain()
         body = self.rfile.read(length) if length else b""
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
         conn = http.client.HTTPConnection(*self.upstream, timeout=self.timeout_s)
