@@ -158,14 +158,18 @@ def ensure(name: str) -> Path:
 
 
 def lock(name: str) -> None:
-    """Resolve requirements/<name>.in in a scratch venv and write the exact versions to <name>.lock."""
+    """Resolve requirements/<name>.in in a scratch venv and write the exact versions to <name>.lock. The versions
+    the lock holds already are kept (pip constraints): adding a package adds it and what it needs, and upgrades
+    nothing else; delete the lock first to re-resolve everything."""
     python = find_python(ENVS[name]["python"])
+    current = REQ / f"{name}.lock"
     with tempfile.TemporaryDirectory(prefix=f"policybot-lock-{name}-") as tmp:
         venv = Path(tmp) / "venv"
         run([python, "-m", "venv", venv])
         pip = [venv / "bin" / "python", "-m", "pip"]
         run([*pip, "install", "--quiet", "--upgrade", "pip"])
-        run([*pip, "install", "--quiet", "-r", REQ / f"{name}.in"])
+        constraints = ["-c", current] if current.exists() else []
+        run([*pip, "install", "--quiet", "-r", REQ / f"{name}.in", *constraints])
         frozen = subprocess.run([*map(str, pip), "freeze", "--all"], capture_output=True, text=True,
                                 check=True).stdout
     lines = []
