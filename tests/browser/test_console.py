@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 
 from tests.action_server import start_server, stop_server
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 AGENT = "agent-" + "0f1e2d3c" * 3
 VIEWPORT = {"width": 1280, "height": 860}
 # Without the Clipboard API (plain HTTP in an intranet); execCommand("copy") records what it would copy.
@@ -176,7 +178,8 @@ def test_a_profile_lists_the_matching_entries_with_reasons_and_missing_facts(pag
     assert matches.count() >= 3
     text = page.locator("#matches").inner_text()
     assert "适用的政策" in text and "经营主体：个体工商户" in text
-    titles = [matches.nth(i).locator(".m-title").inner_text() for i in range(matches.count())]
+    # in one read: the list may be drawn again (the 旗区 changed) between a count and the items read one by one
+    titles = matches.locator(".m-title").all_inner_texts()
     assert any("退役" in t or "崇军贷" in t for t in titles[:5]), titles
     # a match opens as a card on the left
     matches.first.locator(".m-title").click()
