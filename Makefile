@@ -18,8 +18,10 @@ run-cluster: envs build
 bench: envs build model
 	$(APP) -m ops.loadbench $(BENCH_ARGS)
 
+# on TEST_WORKERS processes (pytest-xdist); the grouping and order are in tests/conftest.py
+TEST_WORKERS ?= 2
 test: envs build model
-	$(APP) -m pytest
+	$(APP) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # the edit-test loop: unit tests and retrieval quality, no servers (under a minute warm)
 test-fast: env-app build

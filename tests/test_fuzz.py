@@ -8,7 +8,6 @@ Most generated requests are malformed and refused before the NLU, so the run tak
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from urllib.parse import quote
 
@@ -16,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ops import services
 
 from .robust_client import Client, check_response, rss_peak_mb
 
@@ -67,16 +65,12 @@ rest_body = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory):
-    services.train()
-    # the rate limit is off: the generated requests are to reach the handlers, not the limiter's 429
-    s = services.Services(tracker_db=tmp_path_factory.mktemp("fuzz") / "tracker.db", quiet=True,
-                          env={**os.environ, "POLICYBOT_API_RATE": "off"})
-    s.start()
-    s.client = Client(s.rasa_url)
-    s.api = Client(s.action_url)
-    yield s
-    s.stop()
+def bot(rest_bot):
+    """The session's servers, whose /api rate limit is off: the generated requests are to reach the handlers, not
+    the limiter's 429."""
+    rest_bot.client = Client(rest_bot.rasa_url)
+    rest_bot.api = Client(rest_bot.action_url)
+    return rest_bot
 
 
 def test_rest_channel(bot):

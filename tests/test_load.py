@@ -1,12 +1,11 @@
 """The load test's short form (the full one is `make bench`): locust holding 8 concurrent dev conversations over the
-REST channel of the single-machine default (`make run`: front, Rasa, action server, SQLite) for 20 seconds. Every
+REST channel of the single-machine default (`make run`: front, Rasa, action server, SQLite) for 10 seconds. Every
 turn must come back as one message that is not the apology. The scaled-out set's run is in tests/test_cluster.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from ops import services
 from ops.load import check_loopback, run_load
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
@@ -20,11 +19,9 @@ def test_the_load_generator_targets_this_machine_only():
             check_loopback(url)
 
 
-def test_eight_conversations_at_once_on_the_single_machine_default(tmp_path):
-    services.train()
-    with services.Services(tracker_db=tmp_path / "tracker.db", front=True, log_dir=tmp_path / "log") as bot:
-        bot.say("load-warm", "高新技术企业认定有什么奖励")
-        result = run_load(bot.rasa_url, users=8, seconds=20)
+def test_eight_conversations_at_once_on_the_single_machine_default(front_bot):
+    front_bot.say("load-warm", "高新技术企业认定有什么奖励")
+    result = run_load(front_bot.rasa_url, users=8, seconds=10)
     print(f"\nsingle machine, {result.line()}")
     assert result.requests > 20 and result.failures == 0, result.failure_kinds
     assert result.p95_ms < 8000  # the turn timeout: nobody waited for the apology

@@ -5,7 +5,9 @@ over the REST channel with both servers running."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from .conftest import ROOT
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
 RASA = [str(services.RASA_PYTHON), "-m", "rasa"]
-ENV = {**__import__("os").environ, **services.RASA_ENV}
+ENV = {**os.environ, **services.RASA_ENV}
 BOT_TESTS = Path(__file__).resolve().parent / "bot"
 
 
@@ -107,12 +109,8 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def servers(model, built, tmp_path_factory):
-    db = tmp_path_factory.mktemp("tracker") / "tracker.db"
-    s = services.Services(tracker_db=db, quiet=True)
-    s.start()
-    yield s
-    s.stop()
+def servers(rest_bot):
+    return rest_bot
 
 
 def test_rasa_sdk_3_21_webhook_serves_rasa_3_6(servers):
@@ -177,13 +175,17 @@ def test_alternatives_and_choice_by_number(servers):
     assert "【" in chosen and "出处" in chosen
 
 
-def test_conversations_survive_a_restart(model, tmp_path):
-    db = tmp_path / "tracker.db"
-    with services.Services(tracker_db=db, quiet=True) as s:
-        assert "0483-8331872" in texts(s.say("u-restart", "高新技术企业认定有什么奖励"))
-    with services.Services(tracker_db=db, quiet=True) as s:
-        again = texts(s.say("u-restart", "需要什么材料"))
-    assert "高新技术企业认定申请书" in again  # the entry under discussion came back from the SQLite tracker store
+def test_conversations_survive_a_restart(servers):
+    assert "0483-8331872" in texts(servers.say("u-restart", "高新技术企业认定有什么奖励"))
+    rasa = servers.servers["rasa"]
+    before = rasa.process.pid
+    os.killpg(before, signal.SIGTERM)  # stopped as Ctrl-C on `make run` stops it
+    rasa.process.wait(timeout=60)
+    servers.spawn(rasa)  # a new process: whatever it knows of the conversation comes from the SQLite tracker store
+    services.wait_for(rasa.health_url, 180, rasa.process)
+    assert rasa.process.pid != before
+    again = texts(servers.say("u-restart", "需要什么材料"))
+    assert "高新技术企业认定申请书" in again  # the entry under discussion came back
 
 
 def test_a_malformed_request_gets_an_error_not_a_crash(servers):

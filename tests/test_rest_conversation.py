@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from ops import services
 from ops.converse import load_conversations, play
 
 from .conftest import DATA
@@ -15,12 +14,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
 
 @pytest.fixture(scope="module")
-def bot(built, tmp_path_factory):
-    services.train()
-    s = services.Services(tracker_db=tmp_path_factory.mktemp("tracker") / "tracker.db", quiet=True)
-    s.start()
-    yield s
-    s.stop()
+def bot(rest_bot):
+    return rest_bot
 
 
 class Session:

@@ -1,12 +1,11 @@
 """The website widget on its demo page, driven in Debian's chromium against the real servers (front, Rasa with the
-webchat channel, action server) started once for this module: a conversation with a follow-up and a quick reply,
+webchat channel, action server; the session's `front_bot`): a conversation with a follow-up and a quick reply,
 a reload that keeps transcript and conversation, the server gone and back, a phone-sized screen, markup in a
 reply shown as text, and ids the server did not sign refused. Screenshots go to var/screenshots/."""
 
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 
@@ -17,21 +16,17 @@ from bot.input_check import UNAVAILABLE_REPLY
 from ops import services
 from ops.front import Front
 
-SECRET = "browser-test-secret-0123456789-abcdefghij"
-ALLOWED_ORIGIN = "https://portal.example.gov.cn"
+from ..conftest import WEBCHAT_ORIGIN as ALLOWED_ORIGIN
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 W = "policybot-webchat"  # the widget's element; Playwright's CSS locators pierce its (open) shadow root
 TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
-def bot(built, tmp_path_factory):
-    services.train()
-    env = {**os.environ, "POLICYBOT_WEBCHAT_SECRET": SECRET, "POLICYBOT_CORS_ORIGINS": ALLOWED_ORIGIN}
-    s = services.Services(tracker_db=tmp_path_factory.mktemp("widget") / "tracker.db", quiet=True, front=True,
-                          env=env)
-    s.start()
-    yield s
-    s.stop()
+def bot(front_bot):
+    return front_bot
 
 
 @pytest.fixture
