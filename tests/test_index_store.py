@@ -54,8 +54,8 @@ def damage(path, how: str) -> None:
 
 @pytest.fixture
 def intact(built):
-    """The build (and the guide copy) as it was before the test changed it: put back afterwards, so that each damage is seen alone and
-    no test pays for a rebuild it does not check (one test below checks that a build repairs them all)."""
+    """The build (and the guide copy) as it was before the test changed it, put back afterwards: each damage is seen
+    alone, and no test pays for a rebuild it does not check (one test below checks that a build repairs them all)."""
     cfg = built[0]
     saved = cfg.index_dir.with_name("index-intact")
     shutil.copytree(cfg.index_dir, saved)

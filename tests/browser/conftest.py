@@ -26,7 +26,6 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-
 @pytest.fixture(scope="package")
 def browser():
     """Package-scoped: Playwright's sync API keeps an event loop running while it is open, which would break the
