@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-
 from .robust_client import Client, check_response, rss_peak_mb
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
