@@ -459,18 +459,26 @@ class Composer:
         """The sentences an answer leads with, and the sections they come from."""
         texts, sections = self._lead(r, question, result, asked)
         numbers = question_numbers(question)
+
+        def rank(fields: Sequence[str], weighted: bool = True) -> list[Ranked]:
+            """This entry's sentences for `fields`, ranked for the question — `weighted` by its numbers and the
+            entry's own words — for the additions below."""
+            focus = set(self.focus(r, result.terms))
+            if not weighted:
+                return self.selector.rank(r, focus, fields, result.vector)
+            return self.selector.rank(r, focus, fields, result.vector, numbers, self.specific_terms(r, result.terms))
+
         if texts and r.kind == "service" and asked and asked[0] in ("scope", "conditions") \
                 and _CAN_I.search(question) and not any(has_shape(t, "amount") for t in texts):
             # "六税两费小型微利企业能享受不": who qualifies, then what they get
-            ranked = self.selector.rank(r, set(self.focus(r, result.terms)), ["amount"], result.vector,
-                                        numbers, self.specific_terms(r, result.terms))
+            ranked = rank(["amount"])
             gets = next((rk.unit for rk in ranked
                          if rk.unit.section.covers("amount") and has_shape(rk.unit.text, "amount")), None)
             if gets is not None and len(gets.text) <= WHAT_YOU_GET_CHARS and gets.text not in texts:
                 texts, sections = [*texts, gets.text], list(dict.fromkeys([*sections, gets.section]))
         if texts and _HOW_OFTEN.search(question) and not any(_FREQUENCY.search(t) for t in texts):
             # "工作进展多久通报一次": the sentence that says how often (按周通报), if one ranks near
-            ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector)
+            ranked = rank(asked[:1], weighted=False)
             often = next((rk.unit for rk in ranked[:NEAR_RANKS * 2] if _FREQUENCY.search(rk.unit.text)), None)
             if often is not None and len(often.text) <= LEAD_CHARS:
                 texts, sections = [often.text, *texts], list(dict.fromkeys([often.section, *sections]))
@@ -478,8 +486,7 @@ class Composer:
         if texts and r.kind == "service" and stated and _CAN_I.search(question) \
                 and not any(bounds_stated_quantity(stated, t) for t in texts):
             # "店开了半年 能申请不": the bound the figure is measured against answers it (需满1年)
-            ranked = self.selector.rank(r, set(self.focus(r, result.terms)), asked[:1], result.vector,
-                                        numbers, self.specific_terms(r, result.terms))
+            ranked = rank(asked[:1])
             bound = next((rk.unit for rk in ranked if bounds_stated_quantity(stated, rk.unit.text) > 0), None)
             if bound is not None and len(bound.text) <= LEAD_CHARS:
                 texts, sections = [*texts[:1], bound.text, *texts[1:]], list(dict.fromkeys([*sections, bound.section]))
