@@ -65,6 +65,9 @@ _NEGATED = re.compile(r"^(?:那|那么|要是|如果)?(?:不是|不算|非|没�
 # "能申请专精特新中小企业吗", "申报国家专精特新“小巨人”": what is applied for
 _APPLY_FOR = r"(?:申请|申报|报|评|认定|参评|入选)(?:个|一下|上)?(?:国家级?|自治区级?|省级|盟级)?"
 _HOW_ONE_IS = r"(?:咋|怎么|如何|怎样)(?:认定|评定|划分|界定)"  # "小型微利企业咋认定": what makes one is asked
+# facts that say whom or what an entry is for (退役军人, 高校毕业生, 经营异常名录 …): a message telling one has a topic
+# the search can follow ("我是应届毕业生 开了个个体户"); 旗区, trade and kind of business alone do not
+_WHOM_FOR = {"is_veteran", "owner_groups", "hires", "credit_issue"}
 _NUMERIC = re.compile(r"^[\d.%]+(?:个)?[年月日天万亿元吨亩只人名件项次号%]*$")  # a number, or a quantity ("2年")
 _CLAUSE_END = re.compile(r"[，,；;。！!？?\s]+")
 _GENERIC = {"政策", "这项", "该项", "项目", "这个", "那个", "它", "其", "还有", "别的", "呢", "的"}
@@ -161,6 +164,9 @@ class Conversation:
             reply.buttons.append({"title": "补充情况，看得更准", "payload": "/start_matching"})
             return reply
         understood = a.understand(corrected)
+        told = self.told_only(corrected, understood.fields, state)
+        if told is not None:
+            return told
         fields = understood.fields
         elliptic = not fields and asks_again(text) and len(text.strip()) <= 16
         if not fields and state.field and (elliptic or understood.region):
@@ -258,6 +264,27 @@ class Conversation:
         rest = self.assistant.index.segmenter.terms(said)
         topic = [t for t in self.topic_terms(rest) if len(t) >= 2 and t in self.assistant.searcher.known_terms]
         return {} if topic else facts
+
+    def told_only(self, text: str, fields: Sequence[str], state: State) -> Reply | None:
+        """At the opening of a conversation, a message that only tells about the business — no question, no field,
+        no entry and no topic of the guide's ("我在阿右旗开了个修车铺"): what it told is kept and the user is asked
+        what they want to know, rather than answered with whatever entry its words happen to match."""
+        if state.policy is not None or fields or is_question(text) or _ANY_SUPPORT.search(text):
+            return None
+        facts = extract_facts(text, self.facts)
+        if not facts or set(facts) & _WHOM_FOR or named_entries(text, list(self.assistant.records.values()),
+                                                                 self._names):
+            return None
+        said = without_facts(text, self.facts)
+        if any(mark.said(said) for mark in self.assistant.category_marks):
+            return None
+        rest = self.assistant.index.segmenter.terms(said)
+        if any(len(t) >= 2 and t in self.assistant.searcher.known_terms for t in self.topic_terms(rest)):
+            return None
+        heard = "；".join(describe(k, v) for k, v in facts.items())
+        return Reply(f"好的，记下了（{heard}）。您想了解哪方面的政策？可以直接问，比如“创业担保贷款怎么申请”；"
+                     "也可以说“有什么政策适合我”，我问您几个问题，帮您找出适合的政策。",
+                     buttons=[{"title": "有什么政策适合我", "payload": "/start_matching"}], updates=dict(facts))
 
     def _fitting_sibling(self, reading: Reading, state: State, chosen: int | None = None) -> int | None:
         """When the best entry (or the one `chosen`) is for another kind of business than the user said they run

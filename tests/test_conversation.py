@@ -837,3 +837,16 @@ def test_of_two_sentences_written_alike_the_one_naming_the_asked_thing_leads(con
     (reply,) = play(conv, "我们养殖企业和鸵鸟场签了合同 连片种了400亩燕麦 每亩补贴多少")
     first = reply.split("\n")[0]
     assert "燕麦" in first and "100元" in first, reply
+
+
+def test_an_opening_that_only_tells_about_the_business_is_kept_and_asked_back(conv):
+    """It asks nothing and names nothing of the guide's: not an entry its words happen to match, but what was heard,
+    kept for the profile questions, and what the user wants to know."""
+    reply = conv.answer("俺在额济纳旗 开了个小卖部 个体的", State())
+    assert "记下了" in reply.text and "额济纳旗" in reply.text and "【" not in reply.text, reply.text
+    assert reply.updates["region"] == "额济纳旗" and reply.updates["entity_type"] == "个体工商户"
+    assert reply.buttons == [{"title": "有什么政策适合我", "payload": "/start_matching"}]
+    asked = conv.answer("俺在额济纳旗 开了个小卖部 个体的 能贷款不", State())  # with a question: answered
+    assert "记下了" not in asked.text
+    told_whom = conv.answer("俺在额济纳旗 开了个小卖部 退伍的", State())  # whom an entry is for: searched
+    assert "记下了" not in told_whom.text
