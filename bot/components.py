@@ -23,9 +23,14 @@ from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.vocab import load_dialogue, load_fields
 
+from . import rasa_speedups
 from .intent_check import IntentCheck
 
 log = logging.getLogger(__name__)
+
+# Rasa imports this module when it reads the model's graph, before it loads the components: the speed-ups are then
+# in place for `rasa test` and `rasa shell` too, not only for the servers whose channels install them.
+rasa_speedups.install()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

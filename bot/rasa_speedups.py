@@ -1,5 +1,5 @@
-"""Two changes to how Rasa 3.6 spends its time on a turn, found by profiling the server under load (py-spy; see
-README "Scale-out and load"). Both keep what Rasa does; they only stop it from doing it the slow way.
+"""Three changes to how Rasa 3.6 spends its time, found by profiling the server (py-spy; see README "Scale-out and
+load"). Each keeps what Rasa does; it only stops it from doing it the slow way.
 
 1. Rasa checks every answer of the action server against its JSON schema with `jsonschema.validate`, which first
    checks the *schema itself* against the metaschema and builds a new validator, on every call: about a third of
@@ -9,9 +9,15 @@ README "Scale-out and load"). Both keep what Rasa does; they only stop it from d
    event loop. Here SQLite connections use write-ahead logging with `synchronous=NORMAL`: a commit survives the
    process being killed (the supervisor's restarts), though the last turns may be lost if the machine itself
    loses power. PostgreSQL (the scaled-out set) is not touched.
+3. To load DIET, Rasa first runs one training step on an example (tracing the whole training function: about 4 of the
+   ~13 s a Rasa server takes to start here) only to create the model's variables, then overwrites every one of them
+   from the checkpoint. Here the checkpoint is restored as each variable is created, by the prediction step Rasa runs
+   next anyway to warm up. Every variable the prediction uses must have come from the checkpoint, or Rasa's own way
+   is taken; the parses are bit for bit the same (tests/test_rasa.py). A restarted server answers sooner.
 
-`install()` is idempotent and is called when the REST channel is loaded (bot/channels/rest.py), i.e. in every Rasa
-server this project runs. POLICYBOT_RASA_SPEEDUPS=0 leaves Rasa as it ships (`make bench` measures both).
+`install()` is idempotent. It is called when the REST channel is loaded (bot/channels/rest.py) and when the pipeline's
+own component is imported (bot/components.py), so every Rasa server and `rasa test` run this project starts has it.
+POLICYBOT_RASA_SPEEDUPS=0 leaves Rasa as it ships (`make bench` measures both).
 """
 
 from __future__ import annotations
@@ -76,6 +82,28 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
             _keepers[path] = keeper
 
 
+_rasa_load = None
+
+
+def load_restoring_on_creation(cls, model_file_name, model_data_example, predict_data_example=None,
+                               finetune_mode=False, *args, **kwargs):
+    """RasaModel.load without the training step (3. above); Rasa's own load for fine-tuning or when no prediction
+    example is given, or when a variable the prediction created was not in the checkpoint."""
+    if finetune_mode or predict_data_example is None:
+        return _rasa_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                          *args, **kwargs)
+    model = cls(*args, **kwargs)
+    status = model.load_weights(model_file_name)  # restored as the variables are created
+    try:
+        model.run_inference(predict_data_example)  # creates them, as Rasa's warm-up does
+        status.assert_existing_objects_matched()
+    except AssertionError as exc:
+        log.warning("DIET could not be restored without a training step (%s); loading it as Rasa does", exc)
+        return _rasa_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                          *args, **kwargs)
+    return model
+
+
 def install() -> None:
     global _installed
     if _installed or os.environ.get("POLICYBOT_RASA_SPEEDUPS", "1") == "0":
@@ -84,7 +112,12 @@ def install() -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
+    from rasa.utils.tensorflow.models import RasaModel
+
+    global _rasa_load
     RemoteAction._validate_action_result = validate_action_result
     event.listen(Engine, "connect", _sqlite_pragmas)
+    _rasa_load = RasaModel.load.__func__
+    RasaModel.load = classmethod(load_restoring_on_creation)
     _installed = True
-    log.debug("rasa speed-ups installed: cached action-response validator, SQLite WAL")
+    log.debug("rasa speed-ups installed: cached action-response validator, SQLite WAL, DIET restored on creation")
