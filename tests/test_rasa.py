@@ -125,6 +125,88 @@ def test_diet_restored_on_creation_parses_as_rasa_loads_it(model):
     assert result["differ"] == []
 
 
+TRACKER_PROBE = r'''
+import asyncio, json, sys
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
+from bot import rasa_speedups
+
+rasa_own = SQLTrackerStore._retrieve, SQLTrackerStore._additional_events, Event.resolve_by_type
+rasa_speedups.install()
+fast = SQLTrackerStore._retrieve, SQLTrackerStore._additional_events, Event.resolve_by_type
+domain = Domain.load("domain.yml")
+store = SQLTrackerStore(domain, dialect="sqlite", db=sys.argv[1])
+
+
+def use(methods):
+    SQLTrackerStore._retrieve, SQLTrackerStore._additional_events, resolve = methods
+    Event.resolve_by_type = staticmethod(resolve)
+
+
+async def conversation(sender, sessions, timestamps):
+    tracker = DialogueStateTracker(sender, domain.slots)
+    for s in range(sessions):
+        tracker.update(ActionExecuted("action_session_start", timestamp=next(timestamps)))
+        tracker.update(SessionStarted(timestamp=next(timestamps)))
+        for text in ("高新技术企业认定有什么奖励", "需要什么材料"):
+            tracker.update(UserUttered(text, {"name": "ask_amount", "confidence": 0.9}, timestamp=next(timestamps)))
+            tracker.update(SlotSet("policy", "17", timestamp=next(timestamps)))
+            tracker.update(ActionExecuted("action_answer", timestamp=next(timestamps)))
+            await store.save(tracker)
+            tracker = await store.retrieve(sender)
+
+
+async def main():
+    out = {}
+    for methods, name in ((rasa_own, "rasa"), (fast, "fast")):
+        use(methods)
+        stamps = iter(range(1, 10_000))  # the two runs write the same rows
+        for sender, sessions in ((f"{name}-none", 0), (f"{name}-one", 1), (f"{name}-three", 3)):
+            await conversation(sender, sessions, stamps)
+    for sender in ("none", "one", "three"):
+        read = {}
+        for methods, name in ((rasa_own, "rasa"), (fast, "fast")):
+            use(methods)
+            tracker = await store.retrieve(f"rasa-{sender}")
+            events = [e.as_dict() for e in tracker.events] if tracker else None
+            if tracker:
+                tracker.update(UserUttered("再问一句", timestamp=99_999.0))
+            counted = len(list(store._additional_events(store.sessionmaker(), tracker))) if tracker else None
+            read[name] = (events, counted)
+        out[sender] = {"same": read["rasa"] == read["fast"], "events": len(read["rasa"][0] or []),
+                       "unsaved": read["rasa"][1]}
+    use(fast)
+    names = sorted({c.type_name for c in all_subclasses(Event)} | {"topic", "no such event"})
+    def resolved(resolve, name):
+        try:
+            return resolve(name)
+        except ValueError as exc:
+            return str(exc)
+    out["types"] = {"same": all(resolved(fast[2], n) == resolved(rasa_own[2], n) for n in names), "n": len(names)}
+    print(json.dumps(out))
+
+asyncio.run(main())
+'''
+
+
+def test_tracker_store_reads_with_statements_built_once_as_rasa_reads(tmp_path):
+    """bot/rasa_speedups.py's tracker-store reads give the same latest session and the same count of unsaved events
+    as Rasa's own, with no session, one, or several; the event classes resolve as Rasa resolves them."""
+    done = subprocess.run([str(services.RASA_PYTHON), "-c", TRACKER_PROBE, str(tmp_path / "tracker.db")], cwd=ROOT,
+                          env={**ENV, "POLICYBOT_RASA_SPEEDUPS": "1"}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["types"]["same"] and result["types"]["n"] > 20
+    assert {k: v["same"] for k, v in result.items()} == dict.fromkeys(result, True), result
+    # the reads covered what matters: nothing stored, one session, the last of three (from its SessionStarted on: 7
+    # events, not the 24 stored)
+    assert result["none"]["events"] == 0 and result["one"]["events"] == result["three"]["events"] == 7
+    assert result["one"]["unsaved"] == result["three"]["unsaved"] == 1
+
+
 SDK_PROBE = r'''
 import asyncio, json, sys
 from rasa.core.actions.action import RemoteAction
