@@ -10,7 +10,7 @@ load"). Each keeps what Rasa does; it only stops it from doing it the slow way.
    process being killed (the supervisor's restarts), though the last turns may be lost if the machine itself
    loses power. PostgreSQL (the scaled-out set) is not touched.
 3. To load DIET, Rasa first runs one training step on an example (tracing the whole training function: about 4 of the
-   ~13 s a Rasa server takes to start here) only to create the model's variables, then overwrites every one of them
+   ~11 s a Rasa server took to start here) only to create the model's variables, then overwrites every one of them
    from the checkpoint. Here the checkpoint is restored as each variable is created, by the prediction step Rasa runs
    next anyway to warm up. Every variable the prediction uses must have come from the checkpoint, or Rasa's own way
    is taken; the parses are bit for bit the same (tests/test_rasa.py). A restarted server answers sooner.
