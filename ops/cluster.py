@@ -393,6 +393,7 @@ class Cluster(Services):
             credentials = RUN_DIR / f"credentials-cluster-{self.rasa_port}.yml"
             credentials.write_text(yaml.safe_dump(runtime_credentials(self.env), allow_unicode=True),
                                    encoding="utf-8")
+            self.runtime_files += [endpoints, credentials]
             origins = self.env.get("POLICYBOT_CORS_ORIGINS", "").split()
             cors = ["--cors", *origins] if origins else []
             debug = ["--debug"] if self.env.get("POLICYBOT_DEBUG") else []
@@ -443,6 +444,7 @@ class Cluster(Services):
                     os.killpg(server.process.pid, signal.SIGKILL)
                     server.process.wait()
         self.servers.clear()
+        self.remove_runtime_files()
         if self._own_base:
             shutil.rmtree(self.base, ignore_errors=True)
 

@@ -237,6 +237,7 @@ class Services:
         self.front = None
         self.with_front = front
         self.supervisor: Supervisor | None = None
+        self.runtime_files: list[Path] = []  # written at start for the servers, removed at stop (may hold a token)
 
     @property
     def processes(self) -> list[subprocess.Popen]:
@@ -293,6 +294,7 @@ class Services:
         load_secret(env, DEFAULT_SECRET_FILE)
         credentials = RUN_DIR / f"credentials-{self.rasa_port}.yml"
         credentials.write_text(yaml.safe_dump(runtime_credentials(env), allow_unicode=True), encoding="utf-8")
+        self.runtime_files += [endpoints, credentials]
         # Browsers may call the REST channel only from the origins configured (none by default, not "*").
         origins = self.env.get("POLICYBOT_CORS_ORIGINS", "").split()
         cors = ["--cors", *origins] if origins else []
@@ -347,6 +349,12 @@ class Services:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         self.servers.clear()
+        self.remove_runtime_files()
+
+    def remove_runtime_files(self) -> None:
+        for path in self.runtime_files:
+            path.unlink(missing_ok=True)
+        self.runtime_files.clear()
 
     def __enter__(self) -> "Services":
         return self.start()

@@ -224,3 +224,6 @@ def test_with_tokens_the_action_server_requires_each_for_its_role_and_rasa_sends
         assert api.request("GET", "/api/ask?q=%E9%AB%98%E4%BC%81", None, {"X-Agent-Token": agent})[0] == 200
         assert api.request("GET", "/health")[0] == 200
         assert "15万元" in reply_text(s.say("tok", "高新技术企业认定有什么奖励"))  # Rasa's calls carry the token
+        written = list(s.runtime_files)
+        assert any(token in path.read_text(encoding="utf-8") for path in written)
+    assert written and not any(path.exists() for path in written)  # the files holding the token went with the servers
