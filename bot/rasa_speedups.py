@@ -177,13 +177,11 @@ def install() -> None:
     if _installed or os.environ.get("POLICYBOT_RASA_SPEEDUPS", "1") == "0":
         return
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import Event
+    from rasa.utils.tensorflow.models import RasaModel
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
-
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.utils.tensorflow.models import RasaModel
-
-    from rasa.shared.core.events import Event
 
     global _rasa_load, _rasa_retrieve, _rasa_resolve_by_type
     RemoteAction._validate_action_result = validate_action_result
