@@ -45,8 +45,9 @@ _JOINED = re.compile(r"和|与|跟|及|以及|还有|分别|各|、|还是")
 _INTAKE = re.compile(r"免跑腿|蒙企通|个工作日")  # the sentences of the 诉求受理 paragraph a caller needs
 # asking what support there is at all: "有啥补贴", "能享受什么政策", "有哪些优惠"
 _ANY_SUPPORT = re.compile(r"(?:啥|什么|哪些|哪种|哪类)(?:样的)?(?:补贴|政策|扶持|优惠|支持|补助|奖励|好处|帮扶)")
-# "有没有贷款的政策": asking which loans there are, not about one of them
-_LOANS_ASKED = re.compile(r"(?:有没有|有啥|有什么|有哪些|哪些|能不能|可不可以|可以)[^，。？?]{0,6}?(?:贷款|借款|融资|贷)")
+# "有没有贷款的政策", "个体户能贷款不": asking which loans there are, not about one of them
+_LOANS_ASKED = re.compile(r"(?:有没有|有啥|有什么|有哪些|哪些|能不能|可不可以|可以)[^，。？?]{0,6}?(?:贷款|借款|融资|贷)"
+                          r"|能[^，。？?]{0,4}?(?:贷款|借款|融资|贷)(?:吗|不|么|嘛|没)")
 LOAN_MARK = "贷"  # the guide's loan products all say 贷 in their titles (水权贷, 创业担保贷款, 崇军贷 …)
 _BARE_NUMBER = re.compile(r"^\s*第?\s*[0-9０-９一二两三四五六七八九十]{1,3}\s*[个项号条]?\s*[。.!！]?\s*$")
 _ELLIPTIC = re.compile(r"(呢|的话|怎么样|咋样)[？?。！!]*$")

@@ -212,6 +212,12 @@ def test_asking_which_loans_there_are_lists_them_for_the_user(conv, assistant):
     assert "崇军贷" in second and "贷款类政策" not in second
 
 
+@pytest.mark.parametrize("message", ["个体户能贷款不", "我在阿左旗开了个小超市 个体户 能贷款吗"])
+def test_can_i_borrow_lists_the_loans_too(conv, message):
+    (reply,) = play(conv, message)  # seen over REST: 个体工商户移出经营异常名录, the entry 个体户 matched best
+    assert "贷款类政策" in reply
+
+
 def test_facts_with_a_question_for_loans_want_an_answer(conv):
     assert conv.wants_answer("我开了个小饭馆 有没有贷款", State())
     assert not conv.wants_answer("我开了个小饭馆", State())
