@@ -145,6 +145,11 @@ class Conversation:
         """Terms that name a subject; colloquial fillers (那要, 咋办) are not subjects."""
         return [t for t in terms if t not in self._non_topic and not set(t) & FUNCTION_CHARS]
 
+    def names_a_topic(self, said: str) -> bool:
+        """Whether the words of `said` name a subject the search knows (two characters or more)."""
+        terms = self.topic_terms(self.assistant.index.segmenter.terms(said))
+        return any(len(t) >= 2 and t in self.assistant.searcher.known_terms for t in terms)
+
     def answer(self, text: str, state: State) -> Reply:
         """Answer a message: one search, then a decision from it. A message that names no other entry and asks
         nothing the entry under discussion lacks is a follow-up about that entry; naming another entry, or
@@ -232,8 +237,7 @@ class Conversation:
             return None
         if state.policy in records and LOAN_MARK in records[state.policy].title:
             return None  # "能不能贷" after 崇军贷 asks about 崇军贷
-        rest = self.assistant.index.segmenter.terms(_LOANS_ASKED.sub("，", without_facts(text, self.facts)))
-        if any(len(t) >= 2 and t in self.assistant.searcher.known_terms for t in self.topic_terms(rest)):
+        if self.names_a_topic(_LOANS_ASKED.sub("，", without_facts(text, self.facts))):
             return None  # "科技型企业有啥贷款产品": loans of a subject the search will find
         facts = {k: v for k, v in extract_facts(text, self.facts).items() if k != "region"}
         profile = {**state.profile, **facts}
@@ -262,9 +266,7 @@ class Conversation:
         said = _ANY_SUPPORT.sub("，", without_facts(text, self.facts))
         if any(mark.said(said) for mark in self.assistant.category_marks):
             return {}  # "…办的个体户 税上有啥优惠没": the tax entries' topic, in a character
-        rest = self.assistant.index.segmenter.terms(said)
-        topic = [t for t in self.topic_terms(rest) if len(t) >= 2 and t in self.assistant.searcher.known_terms]
-        return {} if topic else facts
+        return {} if self.names_a_topic(said) else facts
 
     def told_only(self, text: str, fields: Sequence[str], state: State) -> Reply | None:
         """At the opening of a conversation, a message that only tells about the business — no question, no field,
@@ -279,8 +281,7 @@ class Conversation:
         said = without_facts(text, self.facts)
         if any(mark.said(said) for mark in self.assistant.category_marks):
             return None
-        rest = self.assistant.index.segmenter.terms(said)
-        if any(len(t) >= 2 and t in self.assistant.searcher.known_terms for t in self.topic_terms(rest)):
+        if self.names_a_topic(said):
             return None
         heard = "；".join(describe(k, v) for k, v in facts.items())
         return Reply(f"好的，记下了（{heard}）。您想了解哪方面的政策？可以直接问，比如“创业担保贷款怎么申请”；"
