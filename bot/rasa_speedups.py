@@ -1,4 +1,4 @@
-"""Four changes to how Rasa 3.6 spends its time, found by profiling the server (py-spy; see README "Scale-out and
+"""Five changes to how Rasa 3.6 spends its time, found by profiling the server (py-spy; see README "Scale-out and
 load"). Each keeps what Rasa does; it only stops it from doing it the slow way.
 
 1. Rasa checks every answer of the action server against its JSON schema with `jsonschema.validate`, which first
@@ -19,6 +19,10 @@ load"). Each keeps what Rasa does; it only stops it from doing it the slow way.
    load). Here both are Core statements built once per table, with the sender as a bound parameter: the same SQL and
    the same rows, for SQLite and PostgreSQL alike. Reading the events back, Rasa looks up each event's class by
    walking every subclass of Event (a quarter of what is left of a read); the lookup is kept once made.
+5. Rasa traces DIET's prediction step into a TensorFlow graph with AutoGraph, which first rewrites the step's Python
+   source (~1.7 s of a start here). The step's branches and loops are on Python values, so the plain trace makes the
+   same graph: traced without AutoGraph, the parses are the same, float for float (tests/test_rasa.py). A step
+   needing AutoGraph (a branch on a tensor) fails to trace rather than tracing differently.
 
 `install()` is idempotent. It is called when the REST channel is loaded (bot/channels/rest.py) and when the pipeline's
 own component is imported (bot/components.py), so every Rasa server and `rasa test` run this project starts has it.
@@ -128,6 +132,19 @@ def latest_session_statements(table):
             sa.select(sa.func.count()).select_from(table).where(latest))
 
 
+_rasa_predict = None
+
+
+def predict_traced_without_autograph(self, batch_in):
+    """RasaModel._rasa_predict, with the prediction step's graph traced without AutoGraph (5. above)."""
+    if self._tf_predict_step is None and not self._run_eagerly:
+        import tensorflow as tf
+
+        self._tf_predict_step = tf.function(self.predict_step, input_signature=self._dynamic_signature(batch_in),
+                                            autograph=False)
+    return _rasa_predict(self, batch_in)
+
+
 _rasa_retrieve = None
 
 
@@ -183,11 +200,13 @@ def install() -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    global _rasa_load, _rasa_retrieve, _rasa_resolve_by_type
+    global _rasa_load, _rasa_predict, _rasa_retrieve, _rasa_resolve_by_type
     RemoteAction._validate_action_result = validate_action_result
     event.listen(Engine, "connect", _sqlite_pragmas)
     _rasa_load = RasaModel.load.__func__
     RasaModel.load = classmethod(load_restoring_on_creation)
+    _rasa_predict = RasaModel._rasa_predict
+    RasaModel._rasa_predict = predict_traced_without_autograph
     _rasa_retrieve = SQLTrackerStore._retrieve
     SQLTrackerStore._retrieve = retrieve_latest_session
     SQLTrackerStore._additional_events = events_not_stored
@@ -195,4 +214,4 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(resolve_event_type)
     _installed = True
     log.debug("rasa speed-ups installed: cached action-response validator, SQLite WAL, DIET restored on creation, "
-              "tracker store statements built once")
+              "tracker store statements built once, DIET traced without AutoGraph")

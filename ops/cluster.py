@@ -41,7 +41,7 @@ import yaml
 
 from policybot.settings import settings
 
-from .services import (APP_PYTHON, MODEL, RASA_ENV, RASA_PYTHON, ROOT, RUN_DIR, Server, Services,
+from .services import (APP_PYTHON, MODEL, RASA, RASA_ENV, ROOT, RUN_DIR, Server, Services,
                        free_port, run_supervised, runtime_credentials, runtime_endpoints, train,
                        wait_for)
 
@@ -404,7 +404,7 @@ class Cluster(Services):
                                      "--host", "127.0.0.1"], {}, f"http://127.0.0.1:{port}/health")
             for i, port in enumerate(self.rasa_ports, 1):
                 workers[f"rasa-{i}"] = Server(
-                    f"rasa-{i}", [str(RASA_PYTHON), "-m", "rasa", "run", "--model", str(MODEL), "--endpoints",
+                    f"rasa-{i}", [*RASA, "run", "--model", str(MODEL), "--endpoints",
                                   str(endpoints), "--credentials", str(credentials), "--port", str(port),
                                   "--interface", "127.0.0.1", *cors, *debug],
                     RASA_ENV, f"http://127.0.0.1:{port}/")

@@ -28,7 +28,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .load import run_load
-from .services import APP_PYTHON, RASA_ENV, RASA_PYTHON, ROOT, Services, train
+from .services import APP_PYTHON, RASA, RASA_ENV, ROOT, Services, train
 
 RESULTS = ROOT / "benchmarks" / "results.json"
 CONFIGS = {
@@ -88,7 +88,7 @@ def training_time() -> dict:
     with tempfile.TemporaryDirectory(prefix="policybot-train-") as tmp:
         started = time.perf_counter()
         # an empty component cache: Rasa would otherwise reuse the NLU pipeline trained for the last model
-        done = subprocess.run([str(RASA_PYTHON), "-m", "rasa", "train", "--domain", "domain.yml", "--data",
+        done = subprocess.run([*RASA, "train", "--domain", "domain.yml", "--data",
                                "bot/data", "--config", "config.yml", "--out", tmp, "--quiet"], cwd=ROOT,
                               env={**os.environ, **RASA_ENV, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")},
                               capture_output=True, text=True)

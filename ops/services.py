@@ -36,6 +36,7 @@ from policybot.settings import settings
 ROOT = Path(__file__).resolve().parent.parent
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+RASA = [str(RASA_PYTHON), "-m", "bot.rasa_cli"]  # Rasa's command line, started as bot/rasa_cli.py says
 MODEL_DIR = ROOT / "models"
 MODEL = MODEL_DIR / "policybot.tar.gz"
 MODEL_HASH = MODEL_DIR / "policybot.inputs"
@@ -90,7 +91,7 @@ def train(force: bool = False) -> bool:
     started = time.perf_counter()
     print("Training the Rasa model (its inputs changed) …", flush=True)
     subprocess.run(
-        [str(RASA_PYTHON), "-m", "rasa", "train", "--domain", "domain.yml", "--data", "bot/data",
+        [*RASA, "train", "--domain", "domain.yml", "--data", "bot/data",
          "--config", "config.yml", "--out", str(MODEL_DIR), "--fixed-model-name", "policybot", "--quiet"],
         cwd=ROOT, env={**os.environ, **RASA_ENV}, check=True,
     )
@@ -303,7 +304,7 @@ class Services:
         self.servers = {
             "actions": Server("actions", [str(APP_PYTHON), "-m", "actions.server", "--port", str(self.action_port),
                                           "--host", self.interface], {}, f"{self.action_url}/health"),
-            "rasa": Server("rasa", [str(RASA_PYTHON), "-m", "rasa", "run", "--model", str(MODEL), "--endpoints",
+            "rasa": Server("rasa", [*RASA, "run", "--model", str(MODEL), "--endpoints",
                                     str(endpoints), "--credentials", str(credentials),
                                     "--port", str(self.rasa_private_port), "--interface", rasa_interface,
                                     *cors, *debug],
