@@ -64,12 +64,13 @@ def user_events(cluster: Cluster, prefix: str) -> Counter:
 
 
 class Load:
-    """`users` threads, each playing dev conversations with fresh senders through the balancer until stopped;
-    every message sent (with a message_id) and what came back is recorded. With `retry`, a message that got the
-    apology or a dropped connection is sent again with the same message_id, as the web widget does."""
+    """`users` threads, each playing dev conversations with fresh senders through the balancer until stopped, a turn
+    every `pace` seconds at most (0: each turn as soon as the last was answered); every message sent (with a
+    message_id) and what came back is recorded. With `retry`, a message that got the apology or a dropped
+    connection is sent again with the same message_id, as the web widget does."""
 
-    def __init__(self, cluster: Cluster, users: int, prefix: str, retry: bool = False):
-        self.cluster, self.users, self.prefix, self.retry = cluster, users, prefix, retry
+    def __init__(self, cluster: Cluster, users: int, prefix: str, retry: bool = False, pace: float = 0.0):
+        self.cluster, self.users, self.prefix, self.retry, self.pace = cluster, users, prefix, retry, pace
         self.retries: list[tuple[float, str, str, str]] = []
         self.sent: list[tuple[float, float, str, str, str]] = []  # (sent, replied, sender, text, reply or error)
         self.stop = threading.Event()
@@ -99,6 +100,7 @@ class Load:
                     self.retries.append((time.time(), sender, text, outcome[:12]))
                     time.sleep(0.5)
                 self.sent.append((started, time.time(), sender, text, outcome))
+                self.stop.wait(max(0.0, started + self.pace - time.time()))
 
     def __enter__(self) -> "Load":
         for t in self.threads:
@@ -163,11 +165,11 @@ def test_a_message_sent_again_with_its_id_is_answered_once(cluster):
 
 def test_one_rasa_server_killed_under_load(cluster):
     victim = cluster.servers["rasa-1"]
-    with Load(cluster, users=6, prefix="kill-", retry=True) as load:
-        time.sleep(8)
+    with Load(cluster, users=6, prefix="kill-", retry=True) as load:  # both servers busy: turns in flight on it
+        time.sleep(4)
         killed_at = time.time()
         os.killpg(victim.process.pid, signal.SIGKILL)
-        time.sleep(LOCK_LIFETIME_S + 10)
+        time.sleep(LOCK_LIFETIME_S + 5)  # its locks expire, the last resent messages are answered
     settled = killed_at + LOCK_LIFETIME_S + 1
     waits = sorted(s[1] - s[0] for s in load.sent)
     print(f"\n{len(load.sent)} messages, {len(load.retries)} resent after the apology or a dropped connection "
@@ -208,8 +210,10 @@ def test_one_rasa_server_killed_under_load(cluster):
 @pytest.mark.parametrize("store", ["postgres", "redis"])
 def test_a_store_restarts_under_load(cluster, store):
     server = cluster.servers[store]
-    with Load(cluster, users=4, prefix=f"{store}-") as load:
-        time.sleep(4)
+    # paced users (~16 turns/s in all): turns keep coming while the store is away, and the load leaves the other
+    # core to the rest of `make test` for the whole restart
+    with Load(cluster, users=4, prefix=f"{store}-", pace=0.25) as load:
+        time.sleep(3)
         restarted_at = time.time()
         cluster.restart(server)  # SIGKILL to its process group, then started again
         wait_until(lambda: server.is_healthy(), timeout=60, step=0.2)
@@ -259,6 +263,6 @@ def test_generated_requests_through_the_balancer_get_no_5xx(cluster):
 
 
 def test_short_load_through_the_balancer(cluster):
-    result = run_load(cluster.rasa_url, users=16, seconds=10)
+    result = run_load(cluster.rasa_url, users=16, seconds=5)
     print(f"\nscaled out, {result.line()}")
     assert result.requests > 0 and result.failures == 0, result.failure_kinds
