@@ -8,6 +8,7 @@ Most generated requests are malformed and refused before the NLU, so the run tak
 from __future__ import annotations
 
 import json
+import string
 from collections import Counter
 from urllib.parse import quote
 
@@ -43,7 +44,8 @@ message_text = st.one_of(
 json_value = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
                           max_leaves=6)
-good_sender = st.from_regex(r"\Afuzz[A-Za-z0-9_.:@-]{1,8}\Z")
+# fuzz[A-Za-z0-9_.:@-]{1,8}, drawn as text: the same strings, and st.from_regex costs a tenth of the generation
+good_sender = st.text(string.ascii_letters + string.digits + "_.:@-", min_size=1, max_size=8).map("fuzz".__add__)
 sender = st.one_of(good_sender, text, json_value, st.text(any_char, min_size=60, max_size=80))
 
 

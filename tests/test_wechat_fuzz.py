@@ -8,6 +8,7 @@ ten is drawn as a well-signed text message meant to make a real turn (some of th
 
 from __future__ import annotations
 
+import string
 import time
 from collections import Counter
 from urllib.parse import urlencode
@@ -85,7 +86,9 @@ body = st.one_of(
 def request(draw, config: protocol.Config):
     """(query, body, whether it reaches the bot as a signed, readable text message)."""
     mode = draw(st.sampled_from(["signed", "signed", "aes", "forged", "random", "none"]))
-    timestamp, nonce = draw(st.integers(0, 2**33).map(str)), draw(st.from_regex(r"\A[0-9a-z]{1,12}\Z"))
+    # st.text over the alphabet rather than st.from_regex: the same strings, drawn at a fraction of the cost
+    timestamp = draw(st.integers(0, 2**33).map(str))
+    nonce = draw(st.text(string.digits + string.ascii_lowercase, min_size=1, max_size=12))
     turn = mode in ("signed", "aes") and draw(st.integers(0, 12)) == 0
     if turn:
         raw = encode(text_message(draw(field_value), draw(st.integers(1, 10**9))), "utf-8")
@@ -102,7 +105,7 @@ def request(draw, config: protocol.Config):
         query.update(encrypt_type="aes", msg_signature=protocol.sign(config.token, timestamp, nonce, encrypt)
                      if draw(st.integers(0, 5)) else draw(text))
     elif mode == "forged":
-        query["signature"] = draw(st.one_of(st.from_regex(r"\A[0-9a-f]{40}\Z"), text))
+        query["signature"] = draw(st.one_of(st.text(string.hexdigits[:16], min_size=40, max_size=40), text))
     elif mode == "random":
         query = draw(st.dictionaries(st.sampled_from(["signature", "timestamp", "nonce", "echostr", "encrypt_type",
                                                       "msg_signature", "x"]), text, max_size=5))
