@@ -33,6 +33,7 @@ import numpy as np
 from knowledge.records import Record
 from knowledge.vocab import Fields
 
+from .model_cache import ModelCache
 from .passages import Passage
 from .segment import Segmenter, title_core
 
@@ -143,8 +144,18 @@ def build_static_model(
     fields: Fields,
     teacher_cache: Path,
     recipe: Recipe = Recipe(),
+    cache: ModelCache | None = None,
 ) -> str:
-    """Distil and fine-tune the model into `out_dir`; returns the hash of its inputs (its identity)."""
+    """Distil and fine-tune the model into `out_dir` (or copy the one `cache` kept for the same inputs); returns the
+    hash of its inputs (its identity)."""
+    by_id = {r.id: r for r in records}
+    texts = [p.indexed_text(by_id[p.entry].title) for p in passages]
+    vocab = vocabulary(texts, segmenter)
+    pairs = training_pairs(passages, by_id, fields, recipe)
+    identity = inputs_hash(texts, vocab, recipe, [q for q, _ in pairs])
+    if cache is not None and cache.restore(identity, out_dir):
+        return identity
+
     import torch
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Dense, Normalize, StaticEmbedding
@@ -152,11 +163,6 @@ def build_static_model(
 
     torch.manual_seed(recipe.seed)
     np.random.seed(recipe.seed)
-    by_id = {r.id: r for r in records}
-    texts = [p.indexed_text(by_id[p.entry].title) for p in passages]
-    vocab = vocabulary(texts, segmenter)
-    pairs = training_pairs(passages, by_id, fields, recipe)
-    identity = inputs_hash(texts, vocab, recipe, [q for q, _ in pairs])
 
     # 1. Distil: the teacher's vector of each word, PCA-reduced, weighted by idf over the passages.
     teacher = TeacherCache(teacher_cache).encode(vocab)
@@ -224,4 +230,6 @@ def build_static_model(
                    ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
+    if cache is not None:
+        cache.store(identity, out_dir)
     return identity

@@ -30,6 +30,7 @@ from .lexical import LexicalIndex
 from .passages import Passage, entry_document, make_passages
 from .search import Searcher, Weights
 from .segment import STOPWORDS_FILE, Segmenter, derived_synonyms, load_stopwords, user_words
+from .model_cache import ModelCache
 from .static_model import MODEL_ID, build_static_model
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def build_index(
     teacher_cache: Path,
     facts: dict[str, Fact],
     fields: Fields,
+    model_cache: Path | None = None,
 ) -> Index:
     """Build everything into a scratch directory beside `directory`, then swap it in."""
     started = time.perf_counter()
@@ -119,7 +121,9 @@ def build_index(
         t = time.perf_counter()
         model_info: dict[str, Any] = {"spec": model_spec}
         if model_spec == BUILTIN:
-            identity = build_static_model(scratch / "model", records, passages, segmenter, fields, teacher_cache)
+            kept = ModelCache(model_cache, _versions()) if model_cache is not None else None
+            identity = build_static_model(scratch / "model", records, passages, segmenter, fields, teacher_cache,
+                                          cache=kept)
             model_info.update(id=MODEL_ID, inputs_hash=identity)
         else:
             model_info.update(id=model_spec)

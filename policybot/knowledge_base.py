@@ -75,6 +75,7 @@ def build_all(cfg: Settings | None = None, *, force: bool = False) -> tuple[list
         cfg.index_dir,
         model_spec=cfg.embedding_model,
         teacher_cache=cfg.teacher_cache,
+        model_cache=cfg.model_cache,
         facts=load_facts(),
         fields=load_fields(),
     )

@@ -40,6 +40,10 @@ class Settings:
     def teacher_cache(self) -> Path:
         return self.cache_dir / "teacher" / "usem3-words.npz"
 
+    @property
+    def model_cache(self) -> Path:
+        return self.cache_dir / "static-models"
+
 
 def _path(value: str, root: Path) -> Path:
     p = Path(value).expanduser()
