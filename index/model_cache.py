@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from knowledge.store import sha256_file
+from knowledge.store import directory_checksums
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class ModelCache:
         entry = self._entry(identity)
         try:
             expected = json.loads((entry / CHECKSUMS).read_text(encoding="utf-8"))
-            if _checksums(entry) != expected:
+            if directory_checksums(entry, skip=CHECKSUMS) != expected:
                 raise ValueError("checksums differ")
         except (OSError, ValueError) as exc:
             if entry.exists():
@@ -52,7 +52,8 @@ class ModelCache:
         try:
             shutil.rmtree(scratch, ignore_errors=True)
             shutil.copytree(model_dir, scratch)
-            (scratch / CHECKSUMS).write_text(json.dumps(_checksums(scratch)), encoding="utf-8")
+            sums = directory_checksums(scratch, skip=CHECKSUMS)
+            (scratch / CHECKSUMS).write_text(json.dumps(sums), encoding="utf-8")
             shutil.rmtree(entry, ignore_errors=True)
             scratch.rename(entry)
             kept = sorted((p for p in self.directory.iterdir() if p.is_dir() and not p.name.startswith(".")),
@@ -62,8 +63,3 @@ class ModelCache:
         except OSError as exc:
             log.warning("could not keep the static model in %s: %s", self.directory, exc)
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _checksums(directory: Path) -> dict[str, str]:
-    return {p.relative_to(directory).as_posix(): sha256_file(p) for p in sorted(directory.rglob("*"))
-            if p.is_file() and p.name != CHECKSUMS}

@@ -21,16 +21,16 @@ from typing import Any, Sequence
 from knowledge.curated import SYNONYMS_FILE, load_synonyms
 from knowledge.errors import BuildUnavailable, PolicybotError
 from knowledge.records import Record
-from knowledge.store import sha256_file
+from knowledge.store import directory_checksums, sha256_file
 from knowledge.vocab import Fact, Fields
 
 from .dense import DenseIndex
 from .embedding import BUILTIN, Embedder, load_embedder
 from .lexical import LexicalIndex
+from .model_cache import ModelCache
 from .passages import Passage, entry_document, make_passages
 from .search import Searcher, Weights
 from .segment import STOPWORDS_FILE, Segmenter, derived_synonyms, load_stopwords, user_words
-from .model_cache import ModelCache
 from .static_model import MODEL_ID, build_static_model
 
 log = logging.getLogger(__name__)
@@ -181,8 +181,7 @@ def _versions() -> dict[str, str]:
 
 def checksums(directory: Path) -> dict[str, str]:
     """Every file under `directory` but the manifest, by its path relative to it."""
-    return {p.relative_to(directory).as_posix(): sha256_file(p) for p in sorted(Path(directory).rglob("*"))
-            if p.is_file() and p.name != MANIFEST}
+    return directory_checksums(directory, skip=MANIFEST)
 
 
 def verify_checksums(directory: Path, manifest: dict[str, Any]) -> None:

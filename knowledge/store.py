@@ -29,6 +29,13 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def directory_checksums(directory: Path, skip: str) -> dict[str, str]:
+    """Every file under `directory` but those named `skip` (the record of these checksums), by its path relative to
+    it."""
+    return {p.relative_to(directory).as_posix(): sha256_file(p) for p in sorted(Path(directory).rglob("*"))
+            if p.is_file() and p.name != skip}
+
+
 def curated_files() -> list[Path]:
     return [FIELDS_FILE, FACTS_FILE, ANNOTATIONS_FILE]
 
