@@ -120,8 +120,9 @@ def build_index(
 
         t = time.perf_counter()
         model_info: dict[str, Any] = {"spec": model_spec}
+        versions = _versions()
         if model_spec == BUILTIN:
-            kept = ModelCache(model_cache, _versions()) if model_cache is not None else None
+            kept = ModelCache(model_cache, versions) if model_cache is not None else None
             identity = build_static_model(scratch / "model", records, passages, segmenter, fields, teacher_cache,
                                           cache=kept)
             model_info.update(id=MODEL_ID, inputs_hash=identity)
@@ -147,7 +148,7 @@ def build_index(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 2),
             "timings": {k: round(v, 2) for k, v in timings.items()},
-            "versions": _versions(),
+            "versions": versions,
             "files": checksums(scratch),
         }
         (scratch / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -150,6 +150,10 @@ class Conversation:
         terms = self.topic_terms(self.assistant.index.segmenter.terms(said))
         return any(len(t) >= 2 and t in self.assistant.searcher.known_terms for t in terms)
 
+    def speaks_of_topic(self, said: str) -> bool:
+        """names_a_topic, or a category's mark in a character ("税上有啥优惠没": the tax entries')."""
+        return any(mark.said(said) for mark in self.assistant.category_marks) or self.names_a_topic(said)
+
     def answer(self, text: str, state: State) -> Reply:
         """Answer a message: one search, then a decision from it. A message that names no other entry and asks
         nothing the entry under discussion lacks is a follow-up about that entry; naming another entry, or
@@ -264,9 +268,7 @@ class Conversation:
         if not facts or named_entries(text, list(self.assistant.records.values()), self._names):
             return {}
         said = _ANY_SUPPORT.sub("，", without_facts(text, self.facts))
-        if any(mark.said(said) for mark in self.assistant.category_marks):
-            return {}  # "…办的个体户 税上有啥优惠没": the tax entries' topic, in a character
-        return {} if self.names_a_topic(said) else facts
+        return {} if self.speaks_of_topic(said) else facts  # "…办的个体户 税上有啥优惠没": the tax entries' topic
 
     def told_only(self, text: str, fields: Sequence[str], state: State) -> Reply | None:
         """At the opening of a conversation, a message that only tells about the business — no question, no field,
@@ -278,10 +280,7 @@ class Conversation:
         if not facts or set(facts) & _WHOM_FOR or named_entries(text, list(self.assistant.records.values()),
                                                                  self._names):
             return None
-        said = without_facts(text, self.facts)
-        if any(mark.said(said) for mark in self.assistant.category_marks):
-            return None
-        if self.names_a_topic(said):
+        if self.speaks_of_topic(without_facts(text, self.facts)):
             return None
         heard = "；".join(describe(k, v) for k, v in facts.items())
         return Reply(f"好的，记下了（{heard}）。您想了解哪方面的政策？可以直接问，比如“创业担保贷款怎么申请”；"

@@ -36,6 +36,15 @@ def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
     return subprocess.run([*RASA, *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout)
 
 
+def probe(code: str, *args: str, stdin: str | None = None, speedups: bool = True, timeout: int = 600):
+    """The JSON that a Python snippet run in the Rasa environment prints last."""
+    env = {**ENV, "POLICYBOT_RASA_SPEEDUPS": "1"} if speedups else ENV
+    done = subprocess.run([str(services.RASA_PYTHON), "-c", code, *args], input=stdin, cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_rasa_data_validate():
     done = rasa("data", "validate", "--domain", "domain.yml", "--data", "bot/data", "--config", "config.yml")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -106,11 +115,7 @@ def held_back(model):
     seen = {_norm(e) for path in (ROOT / "bot" / "data").rglob("*.yml") for es in _examples(path).values()
             for e in es}
     unseen = [(i, e) for i, es in _examples(BOT_TESTS / "nlu_heldout.yml").items() for e in es if _norm(e) not in seen]
-    done = subprocess.run([str(services.RASA_PYTHON), "-c", NLU_PROBE, str(model)],
-                          input=json.dumps([e for _, e in unseen]), cwd=ROOT,
-                          env={**ENV, "POLICYBOT_RASA_SPEEDUPS": "1"}, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return [i for i, _ in unseen], json.loads(done.stdout.strip().splitlines()[-1])
+    return [i for i, _ in unseen], probe(NLU_PROBE, str(model), stdin=json.dumps([e for _, e in unseen]))
 
 
 def weighted_f1(targets: list[str], predictions: list[str]) -> float:
@@ -219,10 +224,7 @@ asyncio.run(main())
 def test_tracker_store_reads_with_statements_built_once_as_rasa_reads(tmp_path):
     """bot/rasa_speedups.py's tracker-store reads give the same latest session and the same count of unsaved events
     as Rasa's own, with no session, one, or several; the event classes resolve as Rasa resolves them."""
-    done = subprocess.run([str(services.RASA_PYTHON), "-c", TRACKER_PROBE, str(tmp_path / "tracker.db")], cwd=ROOT,
-                          env={**ENV, "POLICYBOT_RASA_SPEEDUPS": "1"}, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = probe(TRACKER_PROBE, str(tmp_path / "tracker.db"), timeout=300)
     assert result["types"]["same"] and result["types"]["n"] > 20
     assert {k: v["same"] for k, v in result.items()} == dict.fromkeys(result, True), result
     # the reads covered what matters: nothing stored, one session, the last of three (from its SessionStarted on: 7
@@ -262,10 +264,7 @@ def servers(rest_bot):
 
 
 def test_rasa_sdk_3_21_webhook_serves_rasa_3_6(servers):
-    done = subprocess.run([str(services.RASA_PYTHON), "-c", SDK_PROBE, f"{servers.action_url}/webhook"],
-                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = probe(SDK_PROBE, f"{servers.action_url}/webhook", speedups=False, timeout=300)
     assert any("15万元" in t for t in result["bot"])
     assert result["slots"]["policy"] == "17" and result["slots"]["field"] == "amount"
 

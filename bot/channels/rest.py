@@ -46,7 +46,7 @@ class CheckedRestInput(RestInput):
         self.offered = OfferedPayloads()
         self.turn_timeout = float(turn_timeout)
         logs.install()  # no log line of this process can be forged by what a user sends
-        rasa_speedups.install()  # Rasa's per-turn schema check, SQLite commits and DIET load, made cheaper
+        rasa_speedups.install()  # the Rasa costs profiled and cut (bot/rasa_speedups.py)
 
     @classmethod
     def name(cls) -> Text:
